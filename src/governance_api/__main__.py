@@ -1,0 +1,3 @@
+from governance_api.cli import main
+
+main()

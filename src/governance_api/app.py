@@ -1,0 +1,82 @@
+"""The FastAPI application: routers under /api/v1, problem handlers, middleware."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+
+from governance_api import __version__
+from governance_api.auth.router import router as auth_router
+from governance_api.core import problems
+from governance_api.core.idempotency import IdempotencyStore
+from governance_api.core.middleware import (
+    BodyLimitMiddleware,
+    IdempotencyMiddleware,
+    RequestContextMiddleware,
+    RequestIdFilter,
+)
+from governance_api.core.openapi import extend_openapi
+from governance_api.core.ratelimit import FailureLimiter
+from governance_api.db import Database
+from governance_api.decisions.router import router as decisions_router
+from governance_api.disputes.router import router as disputes_router
+from governance_api.health.router import router as health_router
+from governance_api.meta.router import router as meta_router
+from governance_api.org.router import router as org_router
+from governance_api.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+
+
+def configure_logging(level: str) -> None:
+    handler = logging.StreamHandler()
+    handler.addFilter(RequestIdFilter())
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
+    root = logging.getLogger("governance_api")
+    root.handlers = [handler]
+    root.setLevel(level)
+    root.propagate = False
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    database = db or Database(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if db is None:
+            database.dispose()
+
+    app = FastAPI(
+        title="governance-api",
+        version=__version__,
+        summary="Community rule-of-law governance (居民区依法治理): major decisions and disputes",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = database
+    app.state.sign_in_limiter = FailureLimiter(settings.token_attempts_per_minute)
+    problems.install(app)
+
+    api = APIRouter(prefix=API_PREFIX)
+    for router in (auth_router, org_router, meta_router, decisions_router, disputes_router):
+        api.include_router(router)
+    app.include_router(health_router)
+    app.include_router(api)
+
+    # Added innermost first: requests pass RequestContext → BodyLimit → Idempotency → routes.
+    app.add_middleware(IdempotencyMiddleware, store=IdempotencyStore(database, settings))
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(RequestContextMiddleware)
+    extend_openapi(app)
+    return app
+
+
+def openapi_document(app: FastAPI) -> dict[str, Any]:
+    return app.openapi()

@@ -1,0 +1,39 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+
+from governance_api.auth import service
+from governance_api.auth.schemas import TokenResponse
+from governance_api.core.deps import CurrentActor, ReadSession, get_settings
+from governance_api.core.errors import RateLimited
+from governance_api.core.problems import responses
+from governance_api.org import service as org_service
+from governance_api.org.schemas import UserRead
+from governance_api.settings import Settings
+
+router = APIRouter(tags=["auth"])
+
+
+@router.post("/auth/token", response_model=TokenResponse, responses=responses(RateLimited))
+def token(
+    request: Request,
+    session: ReadSession,
+    settings: Annotated[Settings, Depends(get_settings)],
+    grant_type: Annotated[str, Form(max_length=40)] = "password",
+    username: Annotated[str | None, Form(max_length=64)] = None,
+    password: Annotated[str | None, Form(max_length=128)] = None,
+    client_id: Annotated[str | None, Form(max_length=64)] = None,
+    client_secret: Annotated[str | None, Form(max_length=128)] = None,
+) -> TokenResponse:
+    """OAuth2 token endpoint: ``password`` grant for people, ``client_credentials`` for feeds."""
+    is_client = grant_type == "client_credentials"
+    return service.issue_token(
+        session, settings, request.app.state.sign_in_limiter, grant_type,
+        client_id if is_client else username, client_secret if is_client else password,
+    )
+
+
+@router.get("/me", response_model=UserRead, responses=responses())
+def me(actor: CurrentActor, session: ReadSession) -> UserRead:
+    """The caller and its role assignments."""
+    return org_service.user_read_self(session, actor)

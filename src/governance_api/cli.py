@@ -1,0 +1,83 @@
+"""``governance-api``: serve | db upgrade | create-admin | seed-demo | export-openapi."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from governance_api.settings import get_settings
+
+
+def _serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from governance_api.app import configure_logging
+    from governance_api.migrate import upgrade
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    upgrade(settings)
+    uvicorn.run("governance_api.app:create_app", factory=True, host=args.host, port=args.port,
+                workers=args.workers, access_log=False, log_level="warning")
+
+
+def _upgrade(_: argparse.Namespace) -> None:
+    from governance_api.migrate import upgrade
+
+    upgrade(get_settings())
+    print("database is at the latest revision")
+
+
+def _create_admin(args: argparse.Namespace) -> None:
+    from pydantic import ValidationError
+
+    from governance_api.demo import create_admin
+
+    try:
+        print(f"created admin {create_admin(get_settings(), args.username, args.password)}")
+    except ValidationError as exc:
+        sys.exit(f"invalid input: {exc.errors(include_url=False)}")
+
+
+def _seed_demo(_: argparse.Namespace) -> None:
+    from governance_api.demo import seed_demo
+
+    print(seed_demo(get_settings()))
+
+
+def _export_openapi(args: argparse.Namespace) -> None:
+    from governance_api.app import create_app
+
+    text = json.dumps(create_app().openapi(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+        print(f"wrote {args.output}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="governance-api", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="apply migrations, then run the HTTP server")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.set_defaults(func=_serve)
+    db = sub.add_parser("db", help="database commands").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply every migration").set_defaults(func=_upgrade)
+    admin = sub.add_parser("create-admin", help="create a user holding the admin role")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--password", required=True)
+    admin.set_defaults(func=_create_admin)
+    sub.add_parser("seed-demo", help="create a demo street, users for every role, the default catalog"
+                   ).set_defaults(func=_seed_demo)
+    export = sub.add_parser("export-openapi", help="write the OpenAPI document")
+    export.add_argument("--output", default="openapi/openapi.json", help="a path, or - for stdout")
+    export.set_defaults(func=_export_openapi)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    args.func(args)

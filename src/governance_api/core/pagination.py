@@ -1,0 +1,72 @@
+"""Cursor pagination: newest first, keyset on (created_at, id), an opaque base64 cursor."""
+
+import base64
+import datetime as dt
+import json
+import uuid
+from dataclasses import dataclass
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Query
+from pydantic import BaseModel
+from sqlalchemy import Select, and_, or_
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from governance_api.core.errors import ValidationFailed
+
+T = TypeVar("T")
+MAX_LIMIT = 200
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int
+    cursor: str | None
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size, 1–200")] = 50,
+    cursor: Annotated[str | None, Query(max_length=200, description="Opaque cursor from next_cursor")] = None,
+) -> PageParams:
+    return PageParams(limit=limit, cursor=cursor)
+
+
+def encode_cursor(created_at: dt.datetime, row_id: uuid.UUID) -> str:
+    raw = json.dumps([created_at.isoformat(), row_id.hex]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        stamp, hex_id = json.loads(raw)
+        created = dt.datetime.fromisoformat(stamp)
+        if created.tzinfo is None:
+            raise ValueError("naive")
+        return created, uuid.UUID(hex=hex_id)
+    except (ValueError, TypeError, json.JSONDecodeError) as exc:
+        raise ValidationFailed.one("query.cursor", "not a cursor this API issued") from exc
+
+
+def paginate(
+    session: Session,
+    stmt: Select[Any],
+    created_col: InstrumentedAttribute[dt.datetime],
+    id_col: InstrumentedAttribute[uuid.UUID],
+    params: PageParams,
+) -> tuple[list[Any], str | None]:
+    """Run ``stmt`` (selecting one entity) one page at a time; returns the rows and the next cursor."""
+    if params.cursor:
+        created, row_id = decode_cursor(params.cursor)
+        stmt = stmt.where(or_(created_col < created, and_(created_col == created, id_col < row_id)))
+    rows = list(session.scalars(stmt.order_by(created_col.desc(), id_col.desc()).limit(params.limit + 1)))
+    if len(rows) <= params.limit:
+        return rows, None
+    rows = rows[: params.limit]
+    last = rows[-1]
+    return rows, encode_cursor(getattr(last, created_col.key), getattr(last, id_col.key))

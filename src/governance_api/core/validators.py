@@ -1,0 +1,51 @@
+"""Field types shared by schemas: bounded text, mainland mobile numbers, resident ID numbers (GB 11643)."""
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, StringConstraints
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+ID_RE = re.compile(r"^\d{17}[\dX]$")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+Code = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64,
+                                        pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+
+
+def _mobile(value: str) -> str:
+    if not MOBILE_RE.fullmatch(value):
+        raise ValueError("not a mainland mobile number (1[3-9] followed by 9 digits)")
+    return value
+
+
+def id_number_valid(value: str) -> bool:
+    """GB 11643-1999: 17 digits and a check character from the weighted sum mod 11."""
+    if not ID_RE.fullmatch(value):
+        return False
+    total = sum(int(d) * w for d, w in zip(value[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == value[17]
+
+
+def _id_number(value: str) -> str:
+    value = value.upper()
+    if not id_number_valid(value):
+        raise ValueError("not a valid 18-character resident ID number (GB 11643 check digit)")
+    return value
+
+
+MobilePhone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=11), AfterValidator(_mobile)]
+IdNumber = Annotated[str, StringConstraints(strip_whitespace=True, max_length=18), AfterValidator(_id_number)]
+
+
+def mask_phone(phone: str) -> str:
+    """``13812345678`` → ``138****5678``."""
+    return phone[:3] + "****" + phone[-4:] if len(phone) >= 7 else "****"
+
+
+def mask_id_number(id_number: str) -> str:
+    """``310…1234`` → ``310***********1234``."""
+    return id_number[:3] + "*" * (len(id_number) - 7) + id_number[-4:] if len(id_number) > 7 else "****"

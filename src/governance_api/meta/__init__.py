@@ -1,0 +1,1 @@
+"""Self-description: the state machines as the service enforces them."""

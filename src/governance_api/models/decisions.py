@@ -1,0 +1,3 @@
+"""Major-decision models (重大决策事项). Filled in by the decisions capability."""
+
+__all__: list[str] = []

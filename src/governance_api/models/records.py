@@ -1,0 +1,71 @@
+"""Cross-cutting records: transition history, the event outbox, idempotency replays, audit of
+personal-data reads. Append-only except idempotency records, which expire."""
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from governance_api.models.base import Base, IdMixin, utcnow
+
+
+class TransitionRecord(IdMixin, Base):
+    """One row per action taken on an aggregate, written in the transaction of the change itself."""
+
+    __tablename__ = "transition_history"
+
+    aggregate_type: Mapped[str] = mapped_column(String(32))
+    aggregate_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    seq: Mapped[int] = mapped_column(Integer)  # the aggregate's version after the action
+    action: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[str | None] = mapped_column(String(40))
+    to_state: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    actor_name: Mapped[str] = mapped_column(String(100))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    comment: Mapped[str | None] = mapped_column(Text)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    __table_args__ = (UniqueConstraint("aggregate_type", "aggregate_id", "seq"),)
+
+
+class OutboxEvent(IdMixin, Base):
+    """A domain event (e.g. an early warning) committed with the change that raised it, for relay."""
+
+    __tablename__ = "outbox_events"
+
+    aggregate_type: Mapped[str] = mapped_column(String(32))
+    aggregate_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(64), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class IdempotencyRecord(IdMixin, Base):
+    """A POST's stored outcome under (caller, Idempotency-Key); ``status_code`` is null while in flight."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("caller", "key"),)
+
+    caller: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class PersonalDataAccess(IdMixin, Base):
+    """Audit of one unmasked read of personal data (who, what, when)."""
+
+    __tablename__ = "personal_data_access"
+
+    actor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    subject_type: Mapped[str] = mapped_column(String(32))
+    subject_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    fields: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,80 @@
+import datetime as dt
+import uuid
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from governance_api.core.validators import Code, MobilePhone, ShortText
+from governance_api.roles import OrgKind, Role
+
+Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=64,
+                                            pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")]
+Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class OrgUnitCreate(Input):
+    kind: OrgKind
+    code: Code
+    name: ShortText
+    parent_id: uuid.UUID | None = None
+
+
+class OrgUnitUpdate(Input):
+    name: ShortText | None = None
+    active: bool | None = None
+
+
+class OrgUnitRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    kind: OrgKind
+    code: str
+    name: str
+    parent_id: uuid.UUID | None
+    active: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class RoleAssignmentIn(Input):
+    role: Role
+    org_unit_id: uuid.UUID
+
+
+class RoleAssignmentRead(BaseModel):
+    role: Role
+    org_unit_id: uuid.UUID
+    org_unit_kind: OrgKind
+    org_unit_name: str
+
+
+class UserCreate(Input):
+    username: Username
+    password: Password
+    display_name: ShortText
+    phone: MobilePhone | None = None
+    roles: list[RoleAssignmentIn] = Field(default_factory=list, max_length=50)
+
+
+class UserUpdate(Input):
+    display_name: ShortText | None = None
+    phone: MobilePhone | None = None
+    password: Password | None = None
+    active: bool | None = None
+    roles: list[RoleAssignmentIn] | None = Field(default=None, max_length=50)
+
+
+class UserRead(BaseModel):
+    id: uuid.UUID
+    username: str
+    display_name: str
+    phone: str | None
+    active: bool
+    roles: list[RoleAssignmentRead]
+    created_at: dt.datetime
+    updated_at: dt.datetime

@@ -1,0 +1,52 @@
+"""Every setting, read once from ``GOVERNANCE_*`` environment variables."""
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEV_SECRET = "development-only-secret-change-me-0123456789"
+
+
+class DisputeTimeLimits(BaseModel):
+    """Days a dispute may stay at one level of the ladder before it is overdue (the clock restarts on
+    escalation). Defaults follow the one-month rule of thumb for people's mediation; tune per street."""
+
+    community: int = Field(default=15, ge=1, le=365)
+    street_joint: int = Field(default=30, ge=1, le=365)
+    hongmei: int = Field(default=30, ge=1, le=365)
+    task_force: int = Field(default=60, ge=1, le=365)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GOVERNANCE_", env_nested_delimiter="__", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///./governance.db"
+    jwt_secret: SecretStr = SecretStr(DEV_SECRET)
+    jwt_issuer: str = "governance-api"
+    jwt_audience: str = "governance-api"
+    token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    idempotency_ttl_hours: int = Field(default=24, ge=1)
+    token_attempts_per_minute: int = Field(default=30, ge=1)
+    db_pool_size: int = Field(default=10, ge=1)
+    log_level: str = "INFO"
+    dispute_time_limits: DisputeTimeLimits = DisputeTimeLimits()
+
+    @model_validator(mode="after")
+    def _refuse_default_secret(self) -> "Settings":
+        secret = self.jwt_secret.get_secret_value()
+        if self.environment != "development" and (secret == DEV_SECRET or len(secret) < 32):
+            raise ValueError("GOVERNANCE_JWT_SECRET must be set to a secret of 32+ characters outside development")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
