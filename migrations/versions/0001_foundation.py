@@ -45,9 +45,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["parent_id"], ["org_units.id"], name=op.f("fk_org_units_parent_id_org_units")
-        ),
+        sa.ForeignKeyConstraint(["parent_id"], ["org_units.id"], name=op.f("fk_org_units_parent_id_org_units")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_org_units")),
         sa.UniqueConstraint("code", name=op.f("uq_org_units_code")),
     )
@@ -91,9 +89,7 @@ def upgrade() -> None:
         sa.Column("fields", sa.String(length=200), nullable=False),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["actor_id"], ["users.id"], name=op.f("fk_personal_data_access_actor_id_users")
-        ),
+        sa.ForeignKeyConstraint(["actor_id"], ["users.id"], name=op.f("fk_personal_data_access_actor_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_personal_data_access")),
     )
     with op.batch_alter_table("personal_data_access", schema=None) as batch_op:
@@ -135,9 +131,7 @@ def upgrade() -> None:
         sa.Column("comment", sa.Text(), nullable=True),
         sa.Column("details", sa.JSON(), nullable=False),
         sa.Column("id", sa.Uuid(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["actor_id"], ["users.id"], name=op.f("fk_transition_history_actor_id_users")
-        ),
+        sa.ForeignKeyConstraint(["actor_id"], ["users.id"], name=op.f("fk_transition_history_actor_id_users")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_transition_history")),
         sa.UniqueConstraint(
             "aggregate_type",
@@ -147,9 +141,7 @@ def upgrade() -> None:
         ),
     )
     with op.batch_alter_table("transition_history", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_transition_history_aggregate_id"), ["aggregate_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_transition_history_aggregate_id"), ["aggregate_id"], unique=False)
 
 
 def downgrade() -> None:

@@ -17,8 +17,15 @@ def _serve(args: argparse.Namespace) -> None:
     settings = get_settings()
     configure_logging(settings.log_level)
     upgrade(settings)
-    uvicorn.run("governance_api.app:create_app", factory=True, host=args.host, port=args.port,
-                workers=args.workers, access_log=False, log_level="warning")
+    uvicorn.run(
+        "governance_api.app:create_app",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        access_log=False,
+        log_level="warning",
+    )
 
 
 def _upgrade(_: argparse.Namespace) -> None:
@@ -70,8 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--username", required=True)
     admin.add_argument("--password", required=True)
     admin.set_defaults(func=_create_admin)
-    sub.add_parser("seed-demo", help="create a demo street, users for every role, the default catalog"
-                   ).set_defaults(func=_seed_demo)
+    sub.add_parser("seed-demo", help="create a demo street, users for every role, the default catalog").set_defaults(
+        func=_seed_demo
+    )
     export = sub.add_parser("export-openapi", help="write the OpenAPI document")
     export.add_argument("--output", default="openapi/openapi.json", help="a path, or - for stdout")
     export.set_defaults(func=_export_openapi)

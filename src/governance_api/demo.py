@@ -59,8 +59,12 @@ def create_admin(settings: Settings, username: str, password: str) -> str:
     try:
         with db.session(write=True) as session:
             root = _root_unit(session)
-            data = UserCreate(username=username, password=password, display_name=username,
-                              roles=[RoleAssignmentIn(role=Role.admin, org_unit_id=root.id)])
+            data = UserCreate(
+                username=username,
+                password=password,
+                display_name=username,
+                roles=[RoleAssignmentIn(role=Role.admin, org_unit_id=root.id)],
+            )
             return str(org_service.create_user(session, None, data).id)
     finally:
         db.dispose()
@@ -68,7 +72,7 @@ def create_admin(settings: Settings, username: str, password: str) -> str:
 
 def _root_unit(session: Session) -> OrgUnit:
     stmt = org_repo.units_query(OrgKind.street.value, None, None).where(OrgUnit.parent_id.is_(None))
-    root = session.scalars(stmt.order_by(OrgUnit.created_at)).first()
+    root: OrgUnit | None = session.scalars(stmt.order_by(OrgUnit.created_at)).first()
     if root is None:
         unit_id = uuid.uuid4()
         root = OrgUnit(id=unit_id, kind=OrgKind.street.value, code="root", name="(root)", path=f"/{unit_id.hex}/")
@@ -87,8 +91,13 @@ def seed_demo(settings: Settings) -> str:
                 return "demo data already present"
             units = _seed_units(session)
             for role, unit_code in DEMO_USERS.items():
-                data = UserCreate(username=f"demo_{role.value}", password=DEMO_PASSWORD, display_name=f"演示 {role.value}",
-                                  phone="13800000000", roles=[RoleAssignmentIn(role=role, org_unit_id=units[unit_code])])
+                data = UserCreate(
+                    username=f"demo_{role.value}",
+                    password=DEMO_PASSWORD,
+                    display_name=f"演示 {role.value}",
+                    phone="13800000000",
+                    roles=[RoleAssignmentIn(role=role, org_unit_id=units[unit_code])],
+                )
                 org_service.create_user(session, None, data)
             _seed_catalog(session)
         return f"demo data created: {len(DEMO_UNITS)} units, {len(DEMO_USERS)} users (password {DEMO_PASSWORD})"
@@ -102,8 +111,16 @@ def _seed_units(session: Session) -> dict[str, uuid.UUID]:
     for code, kind, parent, name in DEMO_UNITS:
         unit_id = uuid.uuid4()
         paths[code] = (paths[parent] if parent else "/") + unit_id.hex + "/"
-        session.add(OrgUnit(id=unit_id, kind=kind.value, code=code, name=name,
-                            parent_id=ids[parent] if parent else None, path=paths[code]))
+        session.add(
+            OrgUnit(
+                id=unit_id,
+                kind=kind.value,
+                code=code,
+                name=name,
+                parent_id=ids[parent] if parent else None,
+                path=paths[code],
+            )
+        )
         ids[code] = unit_id
     session.commit()
     return ids

@@ -48,8 +48,13 @@ def subject_of(token: str, settings: Settings) -> uuid.UUID:
             algorithms=ALLOWED_ALGORITHMS,
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
-            options={"require_exp": True, "require_iat": True, "require_sub": True, "require_aud": True,
-                     "require_iss": True},
+            options={
+                "require_exp": True,
+                "require_iat": True,
+                "require_sub": True,
+                "require_aud": True,
+                "require_iss": True,
+            },
         )
         return uuid.UUID(str(claims["sub"]))
     except (JWTError, KeyError, ValueError, AttributeError, TypeError) as exc:

@@ -28,8 +28,12 @@ def token(
     """OAuth2 token endpoint: ``password`` grant for people, ``client_credentials`` for feeds."""
     is_client = grant_type == "client_credentials"
     return service.issue_token(
-        session, settings, request.app.state.sign_in_limiter, grant_type,
-        client_id if is_client else username, client_secret if is_client else password,
+        session,
+        settings,
+        request.app.state.sign_in_limiter,
+        grant_type,
+        client_id if is_client else username,
+        client_secret if is_client else password,
     )
 
 

@@ -19,8 +19,15 @@ from governance_api.core.problems import responses
 
 Perform = Callable[[Session, Actor, uuid.UUID, str, Any, int | None], BaseModel]
 
-ACTION_ERRORS = (errors.NotFound, errors.Forbidden, errors.TransitionNotAllowed, errors.GuardFailed,
-                 errors.Duplicate, errors.VersionConflict, errors.IdempotencyKeyReuse)
+ACTION_ERRORS = (
+    errors.NotFound,
+    errors.Forbidden,
+    errors.TransitionNotAllowed,
+    errors.GuardFailed,
+    errors.Duplicate,
+    errors.VersionConflict,
+    errors.IdempotencyKeyReuse,
+)
 
 
 def add_action_routes(
@@ -60,5 +67,7 @@ def _describe(machine: StateMachine[Any], code: str) -> str:
     action = machine.action(code)
     assert action is not None
     guards = "".join(f"\n- {g.description}" for g in action.guards) or " none"
-    return (f"From {', '.join(action.sources)} to {action.target}. Roles: {', '.join(action.permission.describe())}."
-            f"\n\nGuards:{guards}")
+    return (
+        f"From {', '.join(action.sources)} to {action.target}. Roles: {', '.join(action.permission.describe())}."
+        f"\n\nGuards:{guards}"
+    )

@@ -40,11 +40,16 @@ class IdempotencyStore:
         expired = utcnow() - dt.timedelta(hours=self.settings.idempotency_ttl_hours)
         try:
             with self.db.transaction() as session:
-                session.execute(delete(IdempotencyRecord).where(
-                    IdempotencyRecord.caller == caller, IdempotencyRecord.key == key,
-                    IdempotencyRecord.created_at < expired))
-                record = session.scalar(select(IdempotencyRecord).where(
-                    IdempotencyRecord.caller == caller, IdempotencyRecord.key == key))
+                session.execute(
+                    delete(IdempotencyRecord).where(
+                        IdempotencyRecord.caller == caller,
+                        IdempotencyRecord.key == key,
+                        IdempotencyRecord.created_at < expired,
+                    )
+                )
+                record = session.scalar(
+                    select(IdempotencyRecord).where(IdempotencyRecord.caller == caller, IdempotencyRecord.key == key)
+                )
                 if record is None:
                     session.add(IdempotencyRecord(caller=caller, key=key, request_hash=digest))
                     return None
@@ -58,8 +63,9 @@ class IdempotencyStore:
 
     def _complete(self, caller: str, key: str, status: int, ctype: str, body: bytes) -> None:
         with self.db.transaction() as session:
-            record = session.scalar(select(IdempotencyRecord).where(
-                IdempotencyRecord.caller == caller, IdempotencyRecord.key == key))
+            record = session.scalar(
+                select(IdempotencyRecord).where(IdempotencyRecord.caller == caller, IdempotencyRecord.key == key)
+            )
             if record is None:
                 return
             if status >= 500:

@@ -122,11 +122,7 @@ class StateMachine(Generic[AggT]):
     def allowed_actions(self, aggregate: AggT, actor: Actor) -> list[str]:
         """Actions valid from the current state that the caller's roles permit. Guards are not
         evaluated: they depend on the body, and a failing guard answers with what is unmet."""
-        return [
-            a.code
-            for a in self.actions
-            if aggregate.state in a.sources and a.permission.allows(actor, aggregate)
-        ]
+        return [a.code for a in self.actions if aggregate.state in a.sources and a.permission.allows(actor, aggregate)]
 
     def describe(self) -> dict[str, Any]:
         return {

@@ -34,8 +34,13 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 async def _send_problem(send: Send, exc: errors.DomainError, extra_headers: list[tuple[bytes, bytes]]) -> None:
     response = from_domain_error(exc)
-    await send({"type": "http.response.start", "status": response.status_code,
-                "headers": list(response.raw_headers) + extra_headers})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": response.status_code,
+            "headers": list(response.raw_headers) + extra_headers,
+        }
+    )
     await send({"type": "http.response.body", "body": response.body})
 
 
@@ -65,8 +70,13 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            access_log.info("%s %s %s %.1fms", scope["method"], _loggable_path(scope["path"]), status,
-                            (time.perf_counter() - started) * 1000)
+            access_log.info(
+                "%s %s %s %.1fms",
+                scope["method"],
+                _loggable_path(scope["path"]),
+                status,
+                (time.perf_counter() - started) * 1000,
+            )
             request_id_var.reset(token)
 
 
@@ -137,7 +147,9 @@ class IdempotencyMiddleware:
             await self.app(scope, receive, send)
             return
         if len(key) > 255:
-            await _send_problem(send, errors.ValidationFailed.one("header.Idempotency-Key", "at most 255 characters"), [])
+            await _send_problem(
+                send, errors.ValidationFailed.one("header.Idempotency-Key", "at most 255 characters"), []
+            )
             return
         body, messages = await _read_body(receive)
         digest = hashlib.sha256(scope["path"].encode() + b"\0" + body).hexdigest()
@@ -188,4 +200,3 @@ async def _read_body(receive: Receive) -> tuple[bytes, list[Message]]:
         if not message.get("more_body", False):
             break
     return b"".join(chunks), messages
-

@@ -104,8 +104,15 @@ def pydantic_errors(exc: Any, prefix: str = "body") -> e.ValidationFailed:
     )
 
 
-_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 413: "payload_too_large", 415: "bad_request"}
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "bad_request",
+}
 
 
 def install(app: FastAPI) -> None:
@@ -132,7 +139,7 @@ def install(app: FastAPI) -> None:
 
 def responses(*errors: type[e.DomainError]) -> dict[int | str, dict[str, Any]]:
     """``responses=`` for a route: every problem it can answer, plus the ones every route can."""
-    common = (e.BadRequest, e.Unauthorized, e.ValidationFailed, e.PayloadTooLarge)
+    common: tuple[type[e.DomainError], ...] = (e.BadRequest, e.Unauthorized, e.ValidationFailed, e.PayloadTooLarge)
     out: dict[int | str, dict[str, Any]] = {}
     for cls in (*common, *errors):
         status = STATUS[cls]

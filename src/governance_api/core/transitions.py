@@ -111,4 +111,3 @@ def _record(
         session.add(OutboxEvent(aggregate_type=machine.name, aggregate_id=aggregate.id, kind=kind, payload=payload))
     session.flush()
     return record
-

@@ -24,7 +24,7 @@ def unit_code_taken(session: Session, code: str) -> OrgUnit | None:
     return session.scalar(select(OrgUnit).where(OrgUnit.code == code))
 
 
-def units_query(kind: str | None, parent_id: uuid.UUID | None, under_path: str | None) -> Select[tuple[OrgUnit]]:
+def units_query(kind: str | None, parent_id: uuid.UUID | None, under_path: str | None) -> Select[OrgUnit]:
     stmt = select(OrgUnit)
     if kind:
         stmt = stmt.where(OrgUnit.kind == kind)
@@ -50,7 +50,7 @@ def get_user_by_username(session: Session, username: str) -> User | None:
     return session.scalar(select(User).where(User.username == username))
 
 
-def users_query() -> Select[tuple[User]]:
+def users_query() -> Select[User]:
     return select(User)
 
 
@@ -65,6 +65,9 @@ def load_actor(session: Session, user_id: uuid.UUID) -> Actor | None:
 
 def holders(session: Session, role: Role, unit_id: uuid.UUID) -> list[User]:
     """Users holding ``role`` exactly on ``unit_id``."""
-    stmt = select(User).join(RoleAssignment).where(RoleAssignment.role == role.value,
-                                                   RoleAssignment.org_unit_id == unit_id, User.active)
+    stmt = (
+        select(User)
+        .join(RoleAssignment)
+        .where(RoleAssignment.role == role.value, RoleAssignment.org_unit_id == unit_id, User.active)
+    )
     return list(session.scalars(stmt))

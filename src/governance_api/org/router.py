@@ -15,8 +15,9 @@ router = APIRouter(tags=["org"])
 Paging = Annotated[PageParams, Depends(page_params)]
 
 
-@router.post("/org-units", status_code=201, response_model=OrgUnitRead,
-             responses=responses(Forbidden, NotFound, Duplicate))
+@router.post(
+    "/org-units", status_code=201, response_model=OrgUnitRead, responses=responses(Forbidden, NotFound, Duplicate)
+)
 def create_org_unit(body: OrgUnitCreate, actor: CurrentActor, session: WriteSession) -> OrgUnitRead:
     """Add a unit to the org tree (admin)."""
     return service.create_unit(session, actor, body)

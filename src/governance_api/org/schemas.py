@@ -7,8 +7,9 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from governance_api.core.validators import Code, MobilePhone, ShortText
 from governance_api.roles import OrgKind, Role
 
-Username = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=64,
-                                            pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")]
+Username = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")
+]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
 
 

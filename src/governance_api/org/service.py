@@ -40,8 +40,14 @@ def create_unit(session: Session, actor: Actor, data: OrgUnitCreate) -> OrgUnitR
     if existing := repo.unit_code_taken(session, data.code):
         raise Duplicate(f"code '{data.code}' is taken", str(existing.id))
     unit_id = uuid.uuid4()
-    unit = OrgUnit(id=unit_id, kind=data.kind.value, code=data.code, name=data.name, parent_id=data.parent_id,
-                   path=(parent.path if parent else "/") + unit_id.hex + "/")
+    unit = OrgUnit(
+        id=unit_id,
+        kind=data.kind.value,
+        code=data.code,
+        name=data.name,
+        parent_id=data.parent_id,
+        path=(parent.path if parent else "/") + unit_id.hex + "/",
+    )
     session.add(unit)
     session.commit()
     return OrgUnitRead.model_validate(unit)
@@ -97,12 +103,24 @@ def _assignments(session: Session, roles: list[RoleAssignmentIn]) -> list[RoleAs
 
 def user_read(user: User) -> UserRead:
     roles = [
-        RoleAssignmentRead(role=Role(a.role), org_unit_id=a.org_unit_id, org_unit_kind=OrgKind(a.org_unit.kind),
-                           org_unit_name=a.org_unit.name)
+        RoleAssignmentRead(
+            role=Role(a.role),
+            org_unit_id=a.org_unit_id,
+            org_unit_kind=OrgKind(a.org_unit.kind),
+            org_unit_name=a.org_unit.name,
+        )
         for a in user.assignments
     ]
-    return UserRead(id=user.id, username=user.username, display_name=user.display_name, phone=user.phone,
-                    active=user.active, roles=roles, created_at=user.created_at, updated_at=user.updated_at)
+    return UserRead(
+        id=user.id,
+        username=user.username,
+        display_name=user.display_name,
+        phone=user.phone,
+        active=user.active,
+        roles=roles,
+        created_at=user.created_at,
+        updated_at=user.updated_at,
+    )
 
 
 def create_user(session: Session, actor: Actor | None, data: UserCreate) -> UserRead:
@@ -111,8 +129,13 @@ def create_user(session: Session, actor: Actor | None, data: UserCreate) -> User
         require_admin(actor)
     if existing := repo.get_user_by_username(session, data.username):
         raise Duplicate(f"username '{data.username}' is taken", str(existing.id))
-    user = User(username=data.username, password_hash=hash_password(data.password),
-                display_name=data.display_name, phone=data.phone, assignments=_assignments(session, data.roles))
+    user = User(
+        username=data.username,
+        password_hash=hash_password(data.password),
+        display_name=data.display_name,
+        phone=data.phone,
+        assignments=_assignments(session, data.roles),
+    )
     session.add(user)
     session.commit()
     session.refresh(user)

@@ -1,0 +1,119 @@
+"""Test databases: the migrations run once into a template; every test gets its own copy (a file
+copy on SQLite, ``CREATE DATABASE … TEMPLATE`` on PostgreSQL), so tests never see each other.
+
+Set ``GOVERNANCE_TEST_POSTGRES_URL`` (a server URL with a role that may create databases, e.g.
+``postgresql+psycopg://postgres@127.0.0.1:54329/postgres``) to run the suite on PostgreSQL.
+"""
+
+import itertools
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import Engine, make_url
+
+from governance_api.app import create_app
+from governance_api.db import Database
+from governance_api.migrate import upgrade
+from governance_api.settings import Settings
+from world import World, build_world
+
+PG_URL = os.environ.get("GOVERNANCE_TEST_POSTGRES_URL")
+SECRET = "test-secret-0123456789abcdef0123456789abcdef"
+_counter = itertools.count()
+
+
+def make_settings(database_url: str, **overrides: object) -> Settings:
+    return Settings(environment="test", database_url=database_url, jwt_secret=SECRET, **overrides)  # type: ignore[arg-type]
+
+
+class TemplateDatabases:
+    """Creates a migrated template once and hands out fresh copies of it."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.run = uuid.uuid4().hex[:8]
+        self.workdir = workdir
+        self.admin: Engine | None = None
+        if PG_URL:
+            self.admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+            self.template = f"gov_tpl_{self.run}"
+            with self.admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{self.template}"'))
+            upgrade(make_settings(self._pg(self.template)))
+        else:
+            self.template = str(workdir / "template.db")
+            upgrade(make_settings(f"sqlite:///{self.template}"))
+
+    def _pg(self, name: str) -> str:
+        assert PG_URL
+        return make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+
+    @property
+    def dialect(self) -> str:
+        return "postgresql" if PG_URL else "sqlite"
+
+    def fresh(self) -> tuple[str, str]:
+        """(url, name) of a new database with the migrated schema."""
+        name = f"gov_t_{self.run}_{next(_counter)}"
+        if self.admin is not None:
+            with self.admin.connect() as conn:
+                conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"'))
+            return self._pg(name), name
+        path = self.workdir / f"{name}.db"
+        shutil.copyfile(self.template, path)
+        return f"sqlite:///{path}", name
+
+    def drop(self, name: str) -> None:
+        if self.admin is not None:
+            with self.admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        else:
+            for suffix in ("", "-wal", "-shm"):
+                (self.workdir / f"{name}.db{suffix}").unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self.admin is not None:
+            self.drop(self.template)
+            self.admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TemplateDatabases]:
+    t = TemplateDatabases(tmp_path_factory.mktemp("db"))
+    yield t
+    t.close()
+
+
+@pytest.fixture
+def settings(templates: TemplateDatabases) -> Iterator[Settings]:
+    url, name = templates.fresh()
+    yield make_settings(url)
+    templates.drop(name)
+
+
+@pytest.fixture
+def db(settings: Settings) -> Iterator[Database]:
+    database = Database(settings)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def client(settings: Settings, db: Database) -> Iterator[TestClient]:
+    with TestClient(create_app(settings, db), raise_server_exceptions=False) as c:
+        yield c
+
+
+@pytest.fixture
+def world(db: Database, settings: Settings) -> World:
+    return build_world(db, settings)
+
+
+@pytest.fixture
+def dialect(templates: TemplateDatabases) -> str:
+    return templates.dialect
