@@ -8,11 +8,15 @@ Set ``GOVERNANCE_TEST_POSTGRES_URL`` (a server URL with a role that may create d
 import itertools
 import os
 import shutil
+import socket
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
@@ -117,3 +121,23 @@ def world(db: Database, settings: Settings) -> World:
 @pytest.fixture
 def dialect(templates: TemplateDatabases) -> str:
     return templates.dialect
+
+
+@pytest.fixture
+def live_server(settings: Settings, db: Database) -> Iterator[str]:
+    """The app served by uvicorn on a loopback port in a background thread, for tests that need real
+    concurrent HTTP requests. Yields the base URL (``http://127.0.0.1:PORT``)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, db), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
