@@ -4,8 +4,12 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from governance_api.settings import get_settings
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -52,10 +56,14 @@ def _seed_demo(_: argparse.Namespace) -> None:
     print(seed_demo(get_settings()))
 
 
+def openapi_text(app: "FastAPI") -> str:
+    return json.dumps(app.openapi(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
 def _export_openapi(args: argparse.Namespace) -> None:
     from governance_api.app import create_app
 
-    text = json.dumps(create_app().openapi(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    text = openapi_text(create_app())
     if args.output == "-":
         sys.stdout.write(text)
     else:

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Installs the project with its test tools into .venv and runs every check: ruff, mypy, the test
+# suite on SQLite and on a throwaway PostgreSQL cluster (started here on loopback, stopped on exit),
+# and, when ../shared/contract-smoke exists, the black-box contract smoke on both databases.
+# Exits non-zero on any failure; ends with one "N passed, N failed" line over all runs.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+venv=${GOVERNANCE_TEST_VENV:-$root/.venv}
+logs=$(mktemp -d "${TMPDIR:-/tmp}/governance-test.XXXX")
+status=0 passed=0 failed=0
+
+step() { printf '\n== %s\n' "$*"; }
+count() {  # add the pytest summary of log $1 to the totals
+  local line p f e
+  line=$(grep -E '^(=+ )?[0-9]+ (passed|failed|errors?)|^=+ .*(passed|failed|error)' "$1" | tail -1)
+  p=$(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+' || true)
+  f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+' || true)
+  e=$(grep -oE '[0-9]+ errors?' <<<"$line" | grep -oE '[0-9]+' || true)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
+  [ -n "$line" ] || failed=$((failed + 1))
+}
+
+step "install into $venv"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/pip" install -q --upgrade pip >"$logs/pip.log" 2>&1
+if ! "$venv/bin/pip" install -q -e ".[test]" >>"$logs/pip.log" 2>&1; then
+  tail -20 "$logs/pip.log"; echo "0 passed, 1 failed"; exit 1
+fi
+
+step "ruff"; "$venv/bin/ruff" check src tests migrations bench || status=1
+"$venv/bin/ruff" format --check src tests migrations bench || status=1
+step "mypy"; "$venv/bin/mypy" || status=1
+
+step "pytest on SQLite"
+"$venv/bin/python" -m pytest tests -q 2>&1 | tee "$logs/sqlite.log" | tail -25
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1; count "$logs/sqlite.log"
+
+step "PostgreSQL cluster"
+# shellcheck source=scripts/pg-throwaway.sh
+if source scripts/pg-throwaway.sh && pg_start "$logs/pg"; then
+  trap pg_stop EXIT
+  step "pytest on PostgreSQL"
+  GOVERNANCE_TEST_POSTGRES_URL="$PG_URL" "$venv/bin/python" -m pytest tests -q 2>&1 | tee "$logs/pg.log" | tail -25
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1; count "$logs/pg.log"
+else
+  echo "could not start PostgreSQL"; status=1; failed=$((failed + 1))
+fi
+
+smoke=$root/../shared/contract-smoke/run.sh
+if [ -f "$smoke" ]; then
+  step "contract smoke on SQLite"
+  bash "$smoke" "$root" 2>&1 | tee "$logs/smoke-sqlite.log" | tail -8
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1; count "$logs/smoke-sqlite.log"
+  if [ -n "${PG_URL:-}" ]; then
+    step "contract smoke on PostgreSQL"
+    pg_createdb smoke && ACC_DB=postgres ACC_PG_URL="$(pg_url smoke)" bash "$smoke" "$root" 2>&1 \
+      | tee "$logs/smoke-pg.log" | tail -8
+    [ "${PIPESTATUS[0]}" -eq 0 ] || status=1; count "$logs/smoke-pg.log"
+  fi
+fi
+
+[ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1  # lint or type errors count as a failure
+echo "logs: $logs"
+echo "$passed passed, $failed failed"
+exit "$status"
