@@ -76,7 +76,9 @@ async def main(base: str, plan: dict[str, Any]) -> None:
             targets = plan["action_ids"]
 
             async def act(c: httpx.AsyncClient, i: int) -> httpx.Response:
-                return await c.post(plan["action_path"].format(id=targets[i]), json=plan["action_body"], headers=headers)
+                return await c.post(
+                    plan["action_path"].format(id=targets[i]), json=plan["action_body"], headers=headers
+                )
 
             total = min(plan["requests"], len(targets))
             print(json.dumps(await run("state-machine action", client, act, total, 32)), flush=True)
