@@ -107,6 +107,7 @@ def upgrade() -> None:
         sa.Column("total_area_m2", sa.Numeric(precision=12, scale=2), nullable=True),
         sa.Column("total_owners", sa.Integer(), nullable=True),
         sa.Column("eligible_residents", sa.Integer(), nullable=True),
+        sa.Column("consultation_round", sa.Integer(), nullable=False),
         sa.Column("filing_round", sa.Integer(), nullable=False),
         sa.Column("review_conclusion", sa.String(length=40), nullable=True),
         sa.Column("summary", sa.Text(), nullable=True),
@@ -135,6 +136,7 @@ def upgrade() -> None:
 
     op.create_table(
         "decision_ballots",
+        sa.Column("round", sa.Integer(), nullable=False),
         sa.Column("unit_ref", sa.String(length=100), nullable=False),
         sa.Column("owner_ref", sa.String(length=100), nullable=True),
         sa.Column("area_m2", sa.Numeric(precision=12, scale=2), nullable=False),
@@ -148,7 +150,9 @@ def upgrade() -> None:
             ["decision_id"], ["decisions.id"], name=op.f("fk_decision_ballots_decision_id_decisions")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_decision_ballots")),
-        sa.UniqueConstraint("decision_id", "unit_ref", name=op.f("uq_decision_ballots_decision_id_unit_ref")),
+        sa.UniqueConstraint(
+            "decision_id", "round", "unit_ref", name=op.f("uq_decision_ballots_decision_id_round_unit_ref")
+        ),
     )
     with op.batch_alter_table("decision_ballots", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_decision_ballots_decision_id"), ["decision_id"], unique=False)
@@ -209,6 +213,7 @@ def upgrade() -> None:
 
     op.create_table(
         "decision_meetings",
+        sa.Column("round", sa.Integer(), nullable=False),
         sa.Column("held_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("kind", sa.String(length=20), nullable=False),
         sa.Column("attendees", sa.Integer(), nullable=False),

@@ -86,6 +86,7 @@ class Decision(AggregateMixin, Base):
     total_area_m2: Mapped[Decimal | None] = mapped_column(AREA)
     total_owners: Mapped[int | None] = mapped_column(Integer)
     eligible_residents: Mapped[int | None] = mapped_column(Integer)
+    consultation_round: Mapped[int] = mapped_column(Integer, default=0)
     filing_round: Mapped[int] = mapped_column(Integer, default=0)
     review_conclusion: Mapped[str | None] = mapped_column(String(40))
     summary: Mapped[str | None] = mapped_column(Text)
@@ -104,8 +105,9 @@ class Ballot(_SubRecord, Base):
     """One unit's vote (表决票); ``owner_ref`` ties several units to one owner."""
 
     __tablename__ = "decision_ballots"
-    __table_args__ = (UniqueConstraint("decision_id", "unit_ref"),)
+    __table_args__ = (UniqueConstraint("decision_id", "round", "unit_ref"),)
 
+    round: Mapped[int] = mapped_column(Integer)  # the consultation round it was cast in
     unit_ref: Mapped[str] = mapped_column(String(100))
     owner_ref: Mapped[str | None] = mapped_column(String(100))
     area_m2: Mapped[Decimal] = mapped_column(AREA)
@@ -117,6 +119,7 @@ class Meeting(_SubRecord, Base):
 
     __tablename__ = "decision_meetings"
 
+    round: Mapped[int] = mapped_column(Integer)
     held_at: Mapped[dt.datetime] = mapped_column()
     kind: Mapped[str] = mapped_column(String(20))
     attendees: Mapped[int] = mapped_column(Integer)
