@@ -34,10 +34,19 @@ def problem(r: Response, status: int, code: str | None = None) -> dict[str, Any]
 
 
 def create(
-    client: TestClient, w: World, who: str = "sec1", code: str = "corridor_clearance", community: str = "C1", **extra: Any
+    client: TestClient,
+    w: World,
+    who: str = "sec1",
+    code: str = "corridor_clearance",
+    community: str = "C1",
+    **extra: Any,
 ) -> dict[str, Any]:
-    body = {"community_id": str(w.units[community]), "catalog_code": code, "title": "楼道堆物集中整治",
-            "description": "消除消防隐患"} | extra
+    body = {
+        "community_id": str(w.units[community]),
+        "catalog_code": code,
+        "title": "楼道堆物集中整治",
+        "description": "消除消防隐患",
+    } | extra
     return ok(client.post(f"{API}/decisions", json=body, headers=w.h(who)), 201)  # type: ignore[no-any-return]
 
 
@@ -101,8 +110,14 @@ def decision_in(client: TestClient, w: World, state: str, **extra: Any) -> dict[
 
 
 def meeting(**over: Any) -> dict[str, Any]:
-    return {"held_at": yesterday(), "kind": "consultation", "attendees": 15, "votes_for": 0, "votes_against": 0,
-            "minutes": "三驾马车与楼组长协商"} | over
+    return {
+        "held_at": yesterday(),
+        "kind": "consultation",
+        "attendees": 15,
+        "votes_for": 0,
+        "votes_against": 0,
+        "minutes": "三驾马车与楼组长协商",
+    } | over
 
 
 def history_len(client: TestClient, w: World, did: str) -> int:

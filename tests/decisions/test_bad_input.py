@@ -13,8 +13,12 @@ BAD_UUID = "not-a-uuid"
 
 
 def _create_body(w: World, **over: Any) -> dict[str, Any]:
-    return {"community_id": str(w.units["C1"]), "catalog_code": "corridor_clearance", "title": "t",
-            "description": "d"} | over
+    return {
+        "community_id": str(w.units["C1"]),
+        "catalog_code": "corridor_clearance",
+        "title": "t",
+        "description": "d",
+    } | over
 
 
 CREATE_CASES = [
@@ -42,11 +46,17 @@ def test_create_rejects_bad_input(client: TestClient, world: World, over: dict[s
 
 def test_create_rejects_non_json_and_non_object(client: TestClient, world: World) -> None:
     h = world.h("sec1")
-    problem(client.post(f"{API}/decisions", content=b"{not json", headers=h | {"content-type": "application/json"}),
-            400, "bad_request")
+    problem(
+        client.post(f"{API}/decisions", content=b"{not json", headers=h | {"content-type": "application/json"}),
+        400,
+        "bad_request",
+    )
     problem(client.post(f"{API}/decisions", json=[1, 2], headers=h), 422, "validation_error")
-    problem(client.post(f"{API}/decisions", json=_create_body(world, community_id=str(world.units["G1"])), headers=h),
-            422, "validation_error")  # a grid is not a community
+    problem(
+        client.post(f"{API}/decisions", json=_create_body(world, community_id=str(world.units["G1"])), headers=h),
+        422,
+        "validation_error",
+    )  # a grid is not a community
 
 
 def test_threshold_boundary(client: TestClient, world: World) -> None:
@@ -83,7 +93,9 @@ ACTION_CASES = [
 
 
 @pytest.mark.parametrize(("state", "who", "action", "body"), ACTION_CASES)
-def test_action_rejects_bad_body(client: TestClient, world: World, state: str, who: str, action: str, body: Any) -> None:
+def test_action_rejects_bad_body(
+    client: TestClient, world: World, state: str, who: str, action: str, body: Any
+) -> None:
     d = decision_in(client, world, state)
     n = history_len(client, world, d["id"])
     problem(act(client, world, who, d["id"], action, body), 422, "validation_error")
@@ -124,13 +136,43 @@ def test_ballot_rejects_bad_input(client: TestClient, world: World, body: dict[s
 
 def test_ballot_duplicates_owner_counts_and_choices(client: TestClient, world: World) -> None:
     did = _owners(client, world)
-    ok(post(client, world, "sec1", did, "ballots", {"unit_ref": "1", "area_m2": "100", "choice": "for", "owner_ref": "王"}))
-    problem(post(client, world, "sec1", did, "ballots", {"unit_ref": "1", "area_m2": "50", "choice": "for"}), 409,
-            "duplicate")
+    ok(
+        post(
+            client,
+            world,
+            "sec1",
+            did,
+            "ballots",
+            {"unit_ref": "1", "area_m2": "100", "choice": "for", "owner_ref": "王"},
+        )
+    )
+    problem(
+        post(client, world, "sec1", did, "ballots", {"unit_ref": "1", "area_m2": "50", "choice": "for"}),
+        409,
+        "duplicate",
+    )
     # The same owner with another unit must carry the same choice.
-    problem(post(client, world, "sec1", did, "ballots",
-                 {"unit_ref": "2", "area_m2": "50", "choice": "against", "owner_ref": "王"}), 422)
-    ok(post(client, world, "sec1", did, "ballots", {"unit_ref": "2", "area_m2": "50", "choice": "for", "owner_ref": "王"}))
+    problem(
+        post(
+            client,
+            world,
+            "sec1",
+            did,
+            "ballots",
+            {"unit_ref": "2", "area_m2": "50", "choice": "against", "owner_ref": "王"},
+        ),
+        422,
+    )
+    ok(
+        post(
+            client,
+            world,
+            "sec1",
+            did,
+            "ballots",
+            {"unit_ref": "2", "area_m2": "50", "choice": "for", "owner_ref": "王"},
+        )
+    )
     ok(post(client, world, "sec1", did, "ballots", {"unit_ref": "3", "area_m2": "50", "choice": "against"}))
     ok(post(client, world, "sec1", did, "ballots", {"unit_ref": "4", "area_m2": "50", "choice": "abstain"}))
     # A fourth owner is more than total_owners = 3 (area would still fit).
@@ -200,7 +242,9 @@ def test_filing_response_rejects_bad_input(client: TestClient, world: World, bod
     d = decision_in(client, world, "filing")
     f = next(f for f in get(client, world, d["id"], sub="/filings")["items"] if f["target_role"] == "leader_in_charge")
     problem(post(client, world, "lic", d["id"], f"filings/{f['id']}/response", body), 422, "validation_error")
-    assert next(x for x in get(client, world, d["id"], sub="/filings")["items"] if x["id"] == f["id"])["response"] is None
+    assert (
+        next(x for x in get(client, world, d["id"], sub="/filings")["items"] if x["id"] == f["id"])["response"] is None
+    )
 
 
 @pytest.mark.parametrize(
@@ -229,12 +273,21 @@ def test_bad_paths_and_queries(client: TestClient, world: World, path: str) -> N
 def test_bad_ids_on_writes(client: TestClient, world: World) -> None:
     d = decision_in(client, world, "filing")
     h = world.h("lic")
-    for path in (f"/decisions/{d['id']}/filings/{BAD_UUID}/response", f"/decisions/{BAD_UUID}/actions/propose",
-                 f"/decisions/{d['id']}/conditions/{BAD_UUID}/met"):
+    for path in (
+        f"/decisions/{d['id']}/filings/{BAD_UUID}/response",
+        f"/decisions/{BAD_UUID}/actions/propose",
+        f"/decisions/{d['id']}/conditions/{BAD_UUID}/met",
+    ):
         problem(client.post(f"{API}{path}", json={}, headers=h), 422)
     missing = "00000000-0000-4000-8000-000000000000"
-    problem(client.post(f"{API}/decisions/{d['id']}/filings/{missing}/response",
-                        json={"response": "acknowledged", "opinion": "o"}, headers=h), 404)
+    problem(
+        client.post(
+            f"{API}/decisions/{d['id']}/filings/{missing}/response",
+            json={"response": "acknowledged", "opinion": "o"},
+            headers=h,
+        ),
+        404,
+    )
     problem(client.post(f"{API}/decisions/{d['id']}/actions/nonsense", json={}, headers=h), 404)
 
 

@@ -61,10 +61,20 @@ def test_concurrent_action_has_one_winner(
 
 def test_concurrent_ballots_for_one_unit_record_one(client: TestClient, world: World, live_server: str) -> None:
     d = decision_in(client, world, "listed", code="parking_management")
-    ok(client.post(f"{API}/decisions/{d['id']}/actions/propose", headers=world.h("sec1"),
-                   json={"plan": "p", "scope": "s", "schedule": "t"}))
-    ok(client.post(f"{API}/decisions/{d['id']}/actions/open_consultation", headers=world.h("sec1"),
-                   json={"total_area_m2": "1000.00", "total_owners": 10}))
+    ok(
+        client.post(
+            f"{API}/decisions/{d['id']}/actions/propose",
+            headers=world.h("sec1"),
+            json={"plan": "p", "scope": "s", "schedule": "t"},
+        )
+    )
+    ok(
+        client.post(
+            f"{API}/decisions/{d['id']}/actions/open_consultation",
+            headers=world.h("sec1"),
+            json={"total_area_m2": "1000.00", "total_owners": 10},
+        )
+    )
     body = {"unit_ref": "1-101", "area_m2": "88.00", "choice": "for"}
     codes = race(live_server, world.h("staff1"), f"{API}/decisions/{d['id']}/ballots", body)
     assert sorted(codes) == [201] + [409] * (RACERS - 1), codes

@@ -71,7 +71,11 @@ def test_confirm_consensus_names_the_failing_threshold(client: TestClient, world
     ok(act(client, world, "sec1", d["id"], "propose", PLAN))
     ok(act(client, world, "sec1", d["id"], "open_consultation", {"total_area_m2": "400.00", "total_owners": 4}))
     for i, choice in enumerate(["for", "for", "for", "against"]):
-        ok(post(client, world, "sec1", d["id"], "ballots", {"unit_ref": f"u{i}", "area_m2": "100.00", "choice": choice}))
+        ok(
+            post(
+                client, world, "sec1", d["id"], "ballots", {"unit_ref": f"u{i}", "area_m2": "100.00", "choice": choice}
+            )
+        )
     # 3 of 4 owners and 300 of 400 m² for: exactly 3/4, holds. Make the area fail alone:
     d2 = create(client, world, code="elevator_installation")
     ok(act(client, world, "sec1", d2["id"], "propose", PLAN))
@@ -90,11 +94,27 @@ def test_residents_meeting_rule_data(client: TestClient, world: World) -> None:
     meet = {"held_at": "2026-03-01T02:00:00Z", "kind": "residents_meeting", "minutes": "居民会议"}
     ok(post(client, world, "sec1", d["id"], "meetings", meet | {"attendees": 50, "votes_for": 26, "votes_against": 0}))
     assert_refused(client, world, d["id"], "sec1", "confirm_consensus", {}, ["residents_quorum"])  # 50 is not > 50
-    ok(post(client, world, "sec1", d["id"], "meetings", meet | {"held_at": "2026-03-02T02:00:00Z", "attendees": 51,
-                                                                 "votes_for": 25, "votes_against": 20}))
+    ok(
+        post(
+            client,
+            world,
+            "sec1",
+            d["id"],
+            "meetings",
+            meet | {"held_at": "2026-03-02T02:00:00Z", "attendees": 51, "votes_for": 25, "votes_against": 20},
+        )
+    )
     assert_refused(client, world, d["id"], "sec1", "confirm_consensus", {}, ["residents_majority"])  # 25 ≤ 51/2
-    ok(post(client, world, "sec1", d["id"], "meetings", meet | {"held_at": "2026-03-03T02:00:00Z", "attendees": 51,
-                                                                 "votes_for": 26, "votes_against": 20}))
+    ok(
+        post(
+            client,
+            world,
+            "sec1",
+            d["id"],
+            "meetings",
+            meet | {"held_at": "2026-03-03T02:00:00Z", "attendees": 51, "votes_for": 26, "votes_against": 20},
+        )
+    )
     ok(act(client, world, "sec1", d["id"], "confirm_consensus"))
 
 
@@ -156,7 +176,12 @@ def test_complete_needs_summary_and_conditions_met(client: TestClient, world: Wo
 
 def test_inactive_catalog_entry_cannot_be_listed(client: TestClient, world: World) -> None:
     ok(client.patch(f"{API}/decision-catalog/ebike_management", json={"active": False}, headers=world.h("jo")))
-    body = {"community_id": str(world.units["C1"]), "catalog_code": "ebike_management", "title": "t", "description": "d"}
+    body = {
+        "community_id": str(world.units["C1"]),
+        "catalog_code": "ebike_management",
+        "title": "t",
+        "description": "d",
+    }
     got = problem(client.post(f"{API}/decisions", json=body, headers=world.h("sec1")), 409, "guard_failed")
     assert got["unmet"] == ["catalog_entry_active"]
     assert ok(client.get(f"{API}/decisions", headers=world.h("admin")))["items"] == []

@@ -139,7 +139,9 @@ def test_condition_met_by_every_role(client: TestClient, world: World) -> None:
     did, cid = _implementing_with_condition(client, world)
     for who in EVERYONE:
         if who != "sec1":
-            expect_refused(client, world, did, who, post(client, world, who, did, f"conditions/{cid}/met", {"note": "x"}))
+            expect_refused(
+                client, world, did, who, post(client, world, who, did, f"conditions/{cid}/met", {"note": "x"})
+            )
     assert get(client, world, did, sub="/conditions")["items"][0]["met"] is False
     ok(post(client, world, "sec1", did, f"conditions/{cid}/met", {"note": "已公示"}))
 
@@ -153,13 +155,25 @@ def test_filing_response_by_every_role(client: TestClient, world: World) -> None
                 body = {"response": "acknowledged", "opinion": "同意"}
                 r = post(client, world, who, d["id"], f"filings/{filings[role]}/response", body)
                 expect_refused(client, world, d["id"], who, r)
-        ok(post(client, world, holder, d["id"], f"filings/{filings[role]}/response",
-                {"response": "objection", "opinion": "有异议"}))
+        ok(
+            post(
+                client,
+                world,
+                holder,
+                d["id"],
+                f"filings/{filings[role]}/response",
+                {"response": "objection", "opinion": "有异议"},
+            )
+        )
 
 
 def test_create_by_every_role(client: TestClient, world: World) -> None:
-    body = {"community_id": str(world.units["C1"]), "catalog_code": "corridor_clearance", "title": "t",
-            "description": "d"}
+    body = {
+        "community_id": str(world.units["C1"]),
+        "catalog_code": "corridor_clearance",
+        "title": "t",
+        "description": "d",
+    }
     for who in EVERYONE:
         r = client.post(f"{API}/decisions", json=body, headers=world.h(who))
         if who in ("sec1", "staff1"):

@@ -22,13 +22,18 @@ def test_corridor_clearance_from_list_to_closed(client: TestClient, world: World
 
 
 def test_unknown_decision_is_problem_404(client: TestClient, world: World) -> None:
-    problem(client.get(f"{API}/decisions/00000000-0000-4000-8000-000000000000", headers=world.h("sec1")), 404, "not_found")
+    problem(
+        client.get(f"{API}/decisions/00000000-0000-4000-8000-000000000000", headers=world.h("sec1")), 404, "not_found"
+    )
 
 
 def test_approve_from_listed_is_transition_not_allowed(client: TestClient, world: World) -> None:
     d = decision_in(client, world, "listed")
-    problem(act(client, world, "jo", d["id"], "approve", {"conclusion": "approved", "conditions": []}), 409,
-            "transition_not_allowed")
+    problem(
+        act(client, world, "jo", d["id"], "approve", {"conclusion": "approved", "conditions": []}),
+        409,
+        "transition_not_allowed",
+    )
 
 
 def test_machine_is_published(client: TestClient, world: World) -> None:

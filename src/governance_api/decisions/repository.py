@@ -80,8 +80,13 @@ def decisions_query(
     if created_to:
         stmt = stmt.where(Decision.created_at < created_to)
     if q:
-        pattern = f"%{q.lower()}%"
-        stmt = stmt.where(or_(func.lower(Decision.title).like(pattern), func.lower(Decision.description).like(pattern)))
+        text = q.lower()
+        stmt = stmt.where(
+            or_(
+                func.lower(Decision.title).contains(text, autoescape=True),
+                func.lower(Decision.description).contains(text, autoescape=True),
+            )
+        )
     if typical_case is not None:
         stmt = stmt.where(Decision.typical_case.is_(typical_case))
     return stmt
