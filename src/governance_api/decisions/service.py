@@ -162,9 +162,9 @@ def get_tally(session: Session, actor: Actor, decision_id: uuid.UUID) -> TallyRe
                 label=t.LABELS[th.code],
                 fraction=t.fraction_text(th.fraction),
                 strict=th.strict,
-                base=t._num(th.base),
-                required=t._num(th.fraction * th.base),
-                actual=t._num(th.actual),
+                base=t.number_text(th.base),
+                required=t.number_text(th.fraction * th.base),
+                actual=t.number_text(th.actual),
                 holds=th.holds,
             )
             for th in result.thresholds
@@ -240,15 +240,29 @@ def create_decision(session: Session, actor: Actor, raw: Any) -> DecisionRead:
 def perform(
     session: Session, actor: Actor, decision_id: uuid.UUID, code: str, raw: Any, if_match: int | None
 ) -> DecisionRead:
-    d = repo.get_decision(session, actor, decision_id, lock=True)
-    if d is None:
-        raise errors.NotFound("no such decision")
+    d = _locked(session, actor, decision_id)
     take_action(session, MACHINE, d, actor, code, raw, if_match)
     session.commit()
     return to_read(d, actor)
 
 
 # --- sub-resources ---------------------------------------------------------------------------
+
+
+def _locked(session: Session, actor: Actor, decision_id: uuid.UUID) -> Decision:
+    d = repo.get_decision(session, actor, decision_id, lock=True)
+    if d is None:
+        raise errors.NotFound("no such decision")
+    return d
+
+
+def _admit(d: Decision, actor: Actor, if_match: int | None, states: tuple[str, ...], what: str, may: RoleCheck) -> None:
+    """If-Match (412) → the state the write belongs to (409) → role (403)."""
+    check_version(d, if_match)
+    if d.state not in states:
+        raise errors.TransitionNotAllowed(what, d.state)
+    if not may(actor, d):
+        raise errors.Forbidden(f"your roles may not {what.replace('_', ' ')} on this decision")
 
 
 def _for_write(
@@ -260,14 +274,8 @@ def _for_write(
     what: str,
     may: RoleCheck,
 ) -> Decision:
-    d = repo.get_decision(session, actor, decision_id, lock=True)
-    if d is None:
-        raise errors.NotFound("no such decision")
-    check_version(d, if_match)
-    if d.state not in states:
-        raise errors.TransitionNotAllowed(what, d.state)
-    if not may(actor, d):
-        raise errors.Forbidden(f"your roles may not {what.replace('_', ' ')} on this decision")
+    d = _locked(session, actor, decision_id)
+    _admit(d, actor, if_match, states, what, may)
     return d
 
 
@@ -368,9 +376,9 @@ def respond_to_filing(
 ) -> FilingRead:
     """A target answers its 报备. Decision filings are answered while the decision is in ``filing``
     (their round); the review-result filing to the rule-of-law leader at any time later."""
-    d = repo.get_decision(session, actor, decision_id, lock=True)
-    f = repo.filing(session, decision_id, filing_id) if d is not None else None
-    if d is None or f is None:
+    d = _locked(session, actor, decision_id)
+    f = repo.filing(session, decision_id, filing_id)
+    if f is None:
         raise errors.NotFound("no such filing")
     check_version(d, if_match)
     if f.stage == "decision" and (d.state != "filing" or f.round != d.filing_round):

@@ -181,8 +181,8 @@ def explain(tally: Tally) -> str:
         needed = t.fraction * t.base
         mark = "✓ 满足" if t.holds else "✗ 未满足"
         lines.append(
-            f"{LABELS[t.code]}:实际 {_num(t.actual)},须{cmp} {fraction_text(t.fraction)} × {_num(t.base)}"
-            f" = {_num(needed)},{mark}。"
+            f"{LABELS[t.code]}:实际 {number_text(t.actual)},须{cmp} {fraction_text(t.fraction)} × {number_text(t.base)}"
+            f" = {number_text(needed)},{mark}。"
         )
     lines += [f"{LABELS[code]}:✗ 未满足。" for code in tally.missing]
     if tally.rule == "consultation" and not tally.missing:
@@ -191,7 +191,8 @@ def explain(tally: Tally) -> str:
     return head + "\n" + "\n".join(lines)
 
 
-def _num(value: Fraction) -> str:
+def number_text(value: Fraction) -> str:
+    """Exact when it has at most 2 decimals, else rounded with an ellipsis (e.g. 2/3 × 100 = 66.67…)."""
     if value.denominator == 1:
         return str(value.numerator)
     exact = Decimal(value.numerator) / Decimal(value.denominator)
