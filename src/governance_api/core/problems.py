@@ -127,7 +127,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "error")
-        title = {404: "No such resource", 405: "Method not allowed"}.get(exc.status_code, str(exc.detail))
+        titles = {404: "No such resource", 405: "Method not allowed", 413: e.PayloadTooLarge.title}
+        title = titles.get(exc.status_code, str(exc.detail))
         headers = dict(exc.headers or {})
         return problem_response(exc.status_code, code, title, str(exc.detail), headers or None)
 
