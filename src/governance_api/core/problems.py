@@ -93,6 +93,9 @@ def from_validation_error(exc: RequestValidationError) -> JSONResponse:
     errs = list(exc.errors())
     if any(err.get("type") == "json_invalid" for err in errs):
         return from_domain_error(e.BadRequest("the body is not valid JSON"))
+    if any(tuple(err.get("loc", ())) == ("body",) and isinstance(err.get("input"), bytes) for err in errs):
+        # FastAPI hands a JSON route the raw bytes when the content type is not JSON (or missing).
+        return from_domain_error(e.BadRequest("send the body as application/json"))
     fields = [e.FieldError(_field(tuple(err.get("loc", ()))), str(err.get("msg", "invalid"))) for err in errs]
     return from_domain_error(e.ValidationFailed(fields))
 
