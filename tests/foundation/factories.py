@@ -20,7 +20,7 @@ def assert_problem(r: httpx.Response, status: int, code: str) -> dict[str, Any]:
     assert r.status_code == status, r.text
     assert r.headers["content-type"].startswith("application/problem+json"), r.headers["content-type"]
     body: dict[str, Any] = r.json()
-    assert PROBLEM_FIELDS <= body.keys(), body
+    assert body.keys() >= PROBLEM_FIELDS, body
     assert body["status"] == status and body["code"] == code, body
     assert body["type"].endswith(code) and body["title"] and body["detail"], body
     return body
@@ -55,5 +55,7 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def unit_body(kind: str, code: str, parent_id: uuid.UUID | str | None = None, name: str | None = None) -> dict[str, Any]:
+def unit_body(
+    kind: str, code: str, parent_id: uuid.UUID | str | None = None, name: str | None = None
+) -> dict[str, Any]:
     return {"kind": kind, "code": code, "name": name or code, "parent_id": str(parent_id) if parent_id else None}

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from foundation.conftest import Shared
 from foundation.factories import assert_problem
 from foundation.widget import WIDGET, Widget, actor, create_widget, snapshot
 from governance_api.app import create_app
@@ -25,7 +26,21 @@ from governance_api.roles import Role
 from governance_api.settings import Settings
 from world import World
 
-pytestmark = pytest.mark.usefixtures("widget_table")
+
+# Every test here makes its own widgets, so the module shares one database (see foundation.conftest).
+@pytest.fixture
+def db(shared_widgets: Shared) -> Database:
+    return shared_widgets.db
+
+
+@pytest.fixture
+def world(shared_widgets: Shared) -> World:
+    return shared_widgets.world
+
+
+@pytest.fixture
+def settings(shared_widgets: Shared) -> Settings:
+    return shared_widgets.settings
 
 
 class WidgetRead(BaseModel):
@@ -108,7 +123,11 @@ def test_refusals_in_api_order(wclient: TestClient, world: World, db: Database, 
     assert_problem(r, 404, "not_found")
     r = wclient.post(_url(wid, "approve"), json=everything_wrong, headers=world.h("res1") | {"If-Match": '"9"'})
     assert_problem(r, 412, "version_conflict")
-    assert_problem(wclient.post(_url(wid, "approve"), json=everything_wrong, headers=world.h("res1")), 409, "transition_not_allowed")
+    assert_problem(
+        wclient.post(_url(wid, "approve"), json=everything_wrong, headers=world.h("res1")),
+        409,
+        "transition_not_allowed",
+    )
     with db.transaction() as s:
         s.execute(update(Widget).where(Widget.id == wid).values(state="submitted"))
     assert_problem(wclient.post(_url(wid, "approve"), json=everything_wrong, headers=world.h("res1")), 403, "forbidden")

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import delete, update
 
+from foundation.conftest import Shared
 from foundation.factories import assert_problem, bearer, claims, sign
 from governance_api.db import Database
 from governance_api.models.org import User
@@ -57,11 +58,13 @@ BAD_TOKENS: dict[str, TokenMaker] = {
     "rs256-header": lambda s, u: _swap_header(sign(s, claims(s, u)), {"alg": "RS256", "typ": "JWT"}),
     "no-alg-header": lambda s, u: _swap_header(sign(s, claims(s, u)), {"typ": "JWT"}),
     "header-not-object": lambda s, u: f"{base64.urlsafe_b64encode(b'[1]').decode()}.{_b64(claims(s, u))}.sig",
-    "tampered-payload": lambda s, u: sign(s, claims(s, u)).split(".")[0]
-    + "."
-    + _b64(claims(s, uuid.uuid4()))
-    + "."
-    + sign(s, claims(s, u)).split(".")[2],
+    "tampered-payload": lambda s, u: (
+        sign(s, claims(s, u)).split(".")[0]
+        + "."
+        + _b64(claims(s, uuid.uuid4()))
+        + "."
+        + sign(s, claims(s, u)).split(".")[2]
+    ),
     "garbage": lambda s, u: "not-a-token",
     "garbage-three-parts": lambda s, u: "aaa.bbb.ccc",
     "empty-segments": lambda s, u: "..",
@@ -70,16 +73,17 @@ BAD_TOKENS: dict[str, TokenMaker] = {
 
 
 @pytest.mark.parametrize("kind", list(BAD_TOKENS))
-def test_bad_token_is_401(client: TestClient, world: World, settings: Settings, kind: str) -> None:
-    token = BAD_TOKENS[kind](settings, world.users["sec1"])
-    r = client.get(ME, headers=bearer(token))
+def test_bad_token_is_401(shared: Shared, kind: str) -> None:
+    token = BAD_TOKENS[kind](shared.settings, shared.world.users["sec1"])
+    r = shared.client.get(ME, headers=bearer(token))
     assert_problem(r, 401, "unauthorized")
     assert r.headers["WWW-Authenticate"] == "Bearer"
 
 
-def test_the_well_formed_control_token_is_accepted(client: TestClient, world: World, settings: Settings) -> None:
+def test_the_well_formed_control_token_is_accepted(shared: Shared) -> None:
     """The bad tokens above differ from this one in one thing each, so each 401 is for that thing."""
-    r = client.get(ME, headers=bearer(sign(settings, claims(settings, world.users["sec1"]))))
+    settings = shared.settings
+    r = shared.client.get(ME, headers=bearer(sign(settings, claims(settings, shared.world.users["sec1"]))))
     assert r.status_code == 200, r.text
 
 
@@ -95,8 +99,8 @@ def test_the_well_formed_control_token_is_accepted(client: TestClient, world: Wo
     ],
     ids=["none", "empty", "scheme-only", "scheme-blank", "basic", "other-scheme"],
 )
-def test_missing_or_non_bearer_credentials_are_401(client: TestClient, world: World, headers: dict[str, str]) -> None:
-    assert_problem(client.get(ME, headers=headers), 401, "unauthorized")
+def test_missing_or_non_bearer_credentials_are_401(shared: Shared, headers: dict[str, str]) -> None:
+    assert_problem(shared.client.get(ME, headers=headers), 401, "unauthorized")
 
 
 def test_basic_scheme_with_a_valid_token_is_refused(client: TestClient, world: World) -> None:
@@ -106,7 +110,7 @@ def test_basic_scheme_with_a_valid_token_is_refused(client: TestClient, world: W
 
 def test_non_ascii_token_is_401(client: TestClient, world: World) -> None:
     raw = {"Authorization": "Bearer é.é.é".encode("latin-1")}
-    assert_problem(client.get(ME, headers=raw), 401, "unauthorized")  # type: ignore[arg-type]
+    assert_problem(client.get(ME, headers=raw), 401, "unauthorized")
 
 
 def test_lowercase_bearer_scheme_is_accepted(client: TestClient, world: World) -> None:

@@ -3,16 +3,25 @@
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import Select, create_engine, func, select
 
+from governance_api import security
 from governance_api.app import create_app
 from governance_api.cli import main
 from governance_api.demo import DEMO_PASSWORD, DEMO_USERS
 from governance_api.models.org import OrgUnit, User
 from governance_api.settings import get_settings
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """argon2id at its lowest cost: seed-demo hashes a password per demo user (still argon2id)."""
+    monkeypatch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 @pytest.fixture
@@ -26,18 +35,20 @@ def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     get_settings.cache_clear()
 
 
-def _count(url: str, stmt: object) -> int:
+def _count(url: str, stmt: Select[Any]) -> int:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return int(conn.scalar(stmt) or 0)  # type: ignore[call-overload]
+            count: int = conn.scalar(stmt) or 0
+            return count
     finally:
         engine.dispose()
 
 
 def _sign_in(username: str, password: str) -> int:
     with TestClient(create_app(), raise_server_exceptions=False) as c:
-        return c.post("/api/v1/auth/token", data={"username": username, "password": password}).status_code
+        status: int = c.post("/api/v1/auth/token", data={"username": username, "password": password}).status_code
+    return status
 
 
 def test_db_upgrade(cli_db: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -57,7 +57,9 @@ def test_keys_are_per_caller(client: TestClient, world: World, db: Database) -> 
     r = client.post(UNITS, json=unit_body("street", "per-caller-2"), headers=h2)
     assert r.status_code == 201 and REPLAYED not in r.headers
     # The same body from the other caller runs for real: here a duplicate code, not a replay.
-    r = client.post(UNITS, json=unit_body("street", "per-caller-1"), headers=world.h("admin2") | {"Idempotency-Key": "x"})
+    r = client.post(
+        UNITS, json=unit_body("street", "per-caller-1"), headers=world.h("admin2") | {"Idempotency-Key": "x"}
+    )
     assert_problem(r, 409, "duplicate")
     assert REPLAYED not in r.headers
 
@@ -107,7 +109,9 @@ def test_expired_records_are_not_replayed(client: TestClient, world: World, db: 
     assert r.status_code == 409 and r.headers[REPLAYED] == "true"
 
 
-def test_record_just_inside_the_ttl_is_replayed(client: TestClient, world: World, db: Database, settings: Settings) -> None:
+def test_record_just_inside_the_ttl_is_replayed(
+    client: TestClient, world: World, db: Database, settings: Settings
+) -> None:
     h = world.h("admin") | {"Idempotency-Key": "k-recent"}
     assert client.post(UNITS, json=unit_body("street", "idem-recent"), headers=h).status_code == 201
     recent = dt.datetime.now(dt.UTC) - dt.timedelta(hours=settings.idempotency_ttl_hours) + dt.timedelta(minutes=5)

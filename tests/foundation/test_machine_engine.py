@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from foundation.conftest import Shared
 from foundation.widget import (
     STATES,
     WIDGET,
@@ -20,14 +21,23 @@ from foundation.widget import (
 )
 from governance_api.core import errors
 from governance_api.core.actor import Actor
-from governance_api.core.machine import Action, AnyRole, State, StateMachine
+from governance_api.core.machine import Action, AnyRole, StateMachine
 from governance_api.core.transitions import take_action, touch
 from governance_api.db import Database
 from governance_api.models.records import OutboxEvent, TransitionRecord
 from governance_api.roles import Role
 from world import World
 
-pytestmark = pytest.mark.usefixtures("widget_table")
+
+# Every test here makes its own widgets, so the module shares one database (see foundation.conftest).
+@pytest.fixture
+def db(shared_widgets: Shared) -> Database:
+    return shared_widgets.db
+
+
+@pytest.fixture
+def world(shared_widgets: Shared) -> World:
+    return shared_widgets.world
 
 
 def _new(db: Database, world: World, state: str = "draft", title: str = "路灯") -> uuid.UUID:
@@ -180,7 +190,7 @@ def test_role_must_cover_the_aggregates_unit(db: Database, world: World) -> None
     assert snapshot(db, wid)[0] == "approved"
 
 
-ALLOWED = {
+ALLOWED: dict[str, dict[str, list[str]]] = {
     "draft": {"staff1": ["submit", "withdraw"], "sec1": ["submit"], "sec2": [], "res1": [], "jo": [], "admin": []},
     "submitted": {"staff1": ["withdraw"], "sec1": ["approve", "revise"], "sec2": [], "res1": []},
     "approved": {"staff1": [], "sec1": []},
@@ -272,15 +282,17 @@ def test_describe_shape() -> None:
     }
     assert [a["code"] for a in d["actions"]] == ["submit", "approve", "revise", "withdraw"]
     withdraw = next(a for a in d["actions"] if a["code"] == "withdraw")
-    assert withdraw["from"] == ["draft", "submitted"] and withdraw["guards"] == [] and withdraw["body_schema"] == "EmptyBody"
+    assert (
+        withdraw["from"] == ["draft", "submitted"]
+        and withdraw["guards"] == []
+        and withdraw["body_schema"] == "EmptyBody"
+    )
     assert WIDGET.label_of("approved") == "已批准"
     assert WIDGET.action("approve") is not None and WIDGET.action("approve").body is ApproveBody  # type: ignore[union-attr]
 
 
 def _machine(actions: tuple[Action[Widget], ...], initial: str = "draft") -> StateMachine[Widget]:
-    return StateMachine(
-        name="bad", label="坏", states=STATES, initial=initial, create_roles=(), actions=actions
-    )
+    return StateMachine(name="bad", label="坏", states=STATES, initial=initial, create_roles=(), actions=actions)
 
 
 ANYONE: AnyRole[Widget] = AnyRole((Role.admin,))

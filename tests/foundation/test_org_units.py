@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from foundation.conftest import Shared
 from foundation.factories import assert_problem, count, unit_body
 from governance_api.db import Database
 from governance_api.models.org import OrgUnit, User
@@ -109,10 +110,11 @@ def test_duplicate_code_is_409(client: TestClient, world: World, db: Database) -
         "code-number",
     ],
 )
-def test_invalid_unit_bodies_are_422(client: TestClient, world: World, db: Database, body: dict[str, Any]) -> None:
-    before = count(db, OrgUnit)
-    assert_problem(client.post(UNITS, json=body, headers=world.h("admin")), 422, "validation_error")
-    assert count(db, OrgUnit) == before
+def test_invalid_unit_bodies_are_422(shared: Shared, body: dict[str, Any]) -> None:
+    before = count(shared.db, OrgUnit)
+    r = shared.client.post(UNITS, json=body, headers=shared.world.h("admin"))
+    assert_problem(r, 422, "validation_error")
+    assert count(shared.db, OrgUnit) == before
 
 
 def test_get_unit_and_list_filters(client: TestClient, world: World) -> None:
@@ -128,7 +130,12 @@ def test_get_unit_and_list_filters(client: TestClient, world: World) -> None:
 
     assert codes("kind=department") == {"房管办", "城管中队", "派出所"}
     assert codes(f"parent_id={world.units['A1']}") == {"金色雅筑居民区", "凌兆新村居民区"}
-    assert codes(f"org_unit_id={world.units['A1']}") == {"第一片区", "金色雅筑居民区", "凌兆新村居民区", "金色雅筑1号微网格"}
+    assert codes(f"org_unit_id={world.units['A1']}") == {
+        "第一片区",
+        "金色雅筑居民区",
+        "凌兆新村居民区",
+        "金色雅筑1号微网格",
+    }
     assert codes(f"org_unit_id={world.units['S2']}&kind=community") == {"彭五居民区"}
     assert codes(f"org_unit_id={uuid.uuid4()}") == set()
     assert_problem(client.get(f"{UNITS}?kind=city", headers=h), 422, "validation_error")
@@ -154,9 +161,8 @@ def test_patch_renames_and_deactivates(client: TestClient, world: World) -> None
     [{"parent_id": None}, {"kind": "area"}, {"code": "renamed"}, {"name": "x" * 201}, {"active": "maybe"}],
     ids=["parent", "kind", "code", "name-long", "active-not-bool"],
 )
-def test_patch_unit_refuses_moves_and_bad_fields(
-    client: TestClient, world: World, db: Database, body: dict[str, Any]
-) -> None:
+def test_patch_unit_refuses_moves_and_bad_fields(shared: Shared, body: dict[str, Any]) -> None:
+    client, world = shared.client, shared.world
     url = f"{UNITS}/{world.units['C1']}"
     before = client.get(url, headers=world.h("admin")).json()
     assert_problem(client.patch(url, json=body, headers=world.h("admin")), 422, "validation_error")
@@ -178,12 +184,17 @@ def _admin_calls(world: World) -> list[tuple[str, str, dict[str, Any] | None]]:
         ("GET", "/api/v1/users", None),
         ("GET", f"/api/v1/users/{world.users['sec1']}", None),
         ("PATCH", f"/api/v1/users/{world.users['sec1']}", {"display_name": "hijacked"}),
-        ("PATCH", f"/api/v1/users/{world.users['sec1']}", {"roles": [{"role": "admin", "org_unit_id": str(world.units["S1"])}]}),
+        (
+            "PATCH",
+            f"/api/v1/users/{world.users['sec1']}",
+            {"roles": [{"role": "admin", "org_unit_id": str(world.units["S1"])}]},
+        ),
     ]
 
 
 @pytest.mark.parametrize("who", ["jo", "sec1", "staff1", "do1", "lic", "pls", "res1", "ic"])
-def test_non_admins_get_403_on_every_admin_endpoint(client: TestClient, world: World, db: Database, who: str) -> None:
+def test_non_admins_get_403_on_every_admin_endpoint(shared: Shared, who: str) -> None:
+    client, world, db = shared.client, shared.world, shared.db
     units, users = count(db, OrgUnit), count(db, User)
     for method, url, body in _admin_calls(world):
         r = client.request(method, url, json=body, headers=world.h(who))

@@ -8,6 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from foundation.conftest import Shared
 from foundation.factories import assert_problem, count
 from governance_api.db import Database
 from governance_api.models.org import RoleAssignment, User
@@ -88,7 +89,8 @@ def test_department_officer_on_a_department(client: TestClient, world: World) ->
         ("mediator", "D3"),
     ],
 )
-def test_department_rules_are_422(client: TestClient, world: World, db: Database, role: str, unit: str) -> None:
+def test_department_rules_are_422(shared: Shared, role: str, unit: str) -> None:
+    client, world, db = shared.client, shared.world, shared.db
     before = count(db, User), count(db, RoleAssignment)
     roles = [
         {"role": "resident", "org_unit_id": str(world.units["C1"])},
@@ -141,9 +143,8 @@ def test_department_rules_are_422(client: TestClient, world: World, db: Database
         "password-hash-field",
     ],
 )
-def test_invalid_user_bodies_are_422(
-    client: TestClient, world: World, db: Database, overrides: dict[str, Any]
-) -> None:
+def test_invalid_user_bodies_are_422(shared: Shared, overrides: dict[str, Any]) -> None:
+    client, world, db = shared.client, shared.world, shared.db
     before = count(db, User), count(db, RoleAssignment)
     r = client.post(USERS, json=_user(world, **overrides), headers=world.h("admin"))
     assert_problem(r, 422, "validation_error")
@@ -172,7 +173,8 @@ def test_patch_profile_password_and_active(client: TestClient, world: World, db:
     [{"display_name": None}, {"active": None}, {"phone": "123"}, {"password": "short"}, {"username": "rename"}],
     ids=["null-name", "null-active", "bad-phone", "short-password", "username-immutable"],
 )
-def test_patch_user_invalid_is_422(client: TestClient, world: World, body: dict[str, Any]) -> None:
+def test_patch_user_invalid_is_422(shared: Shared, body: dict[str, Any]) -> None:
+    client, world = shared.client, shared.world
     url, h = f"{USERS}/{world.users['staff1']}", world.h("admin")
     before = client.get(url, headers=h).json()
     assert_problem(client.patch(url, json=body, headers=h), 422, "validation_error")

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm.exc import StaleDataError
 
+from foundation.conftest import Shared
 from foundation.factories import assert_problem, count, unit_body
 from governance_api.app import create_app
 from governance_api.db import Database
@@ -29,6 +30,14 @@ def nothing_written(db: Database, world: World) -> Iterator[None]:
     assert (count(db, OrgUnit), count(db, User), count(db, IdempotencyRecord)) == before
 
 
+@pytest.fixture
+def shared_unchanged(shared: Shared) -> Iterator[None]:
+    db = shared.db
+    before = count(db, OrgUnit), count(db, User), count(db, IdempotencyRecord)
+    yield
+    assert (count(db, OrgUnit), count(db, User), count(db, IdempotencyRecord)) == before
+
+
 def test_unknown_route_is_404(client: TestClient, world: World) -> None:
     assert_problem(client.get("/api/v1/no-such-thing", headers=world.h("sec1")), 404, "not_found")
     assert_problem(client.get("/nowhere"), 404, "not_found")
@@ -41,19 +50,19 @@ def test_wrong_method_is_405(client: TestClient, world: World) -> None:
 
 
 @pytest.mark.parametrize("raw", [b"{bad", b'{"kind": "street",', b"\xff\xfe", b"[1, 2", b"nul"])
-def test_malformed_json_is_400(client: TestClient, world: World, nothing_written: None, raw: bytes) -> None:
-    r = client.post(UNITS, content=raw, headers={**world.h("admin"), **JSON})
+def test_malformed_json_is_400(shared: Shared, shared_unchanged: None, raw: bytes) -> None:
+    r = shared.client.post(UNITS, content=raw, headers={**shared.world.h("admin"), **JSON})
     assert_problem(r, 400, "bad_request")
 
 
 @pytest.mark.parametrize(
     "ctype", ["text/plain", "application/x-www-form-urlencoded", "application/xml", "multipart/form-data; boundary=x"]
 )
-def test_wrong_content_type_is_400(client: TestClient, world: World, nothing_written: None, ctype: str) -> None:
+def test_wrong_content_type_is_400(shared: Shared, shared_unchanged: None, ctype: str) -> None:
     """A valid JSON document under another media type is refused as a malformed request (API.md:
     400 ``bad_request`` for a wrong content type), not guessed at."""
     raw = json.dumps(unit_body("street", "sent-as-text")).encode()
-    r = client.post(UNITS, content=raw, headers={**world.h("admin"), "content-type": ctype})
+    r = shared.client.post(UNITS, content=raw, headers={**shared.world.h("admin"), "content-type": ctype})
     assert_problem(r, 400, "bad_request")
 
 
@@ -104,7 +113,9 @@ def test_streamed_body_over_the_limit_with_idempotency_key_is_413(
     client: TestClient, world: World, settings: Settings, nothing_written: None
 ) -> None:
     h = {**world.h("admin"), **JSON, "Idempotency-Key": "big-one"}
-    assert_problem(client.post(UNITS, content=_chunks(settings.max_body_bytes + 1), headers=h), 413, "payload_too_large")
+    assert_problem(
+        client.post(UNITS, content=_chunks(settings.max_body_bytes + 1), headers=h), 413, "payload_too_large"
+    )
 
 
 def test_streamed_body_over_the_limit_on_sign_in_is_413(
@@ -134,8 +145,9 @@ def test_invalid_uuid_in_path_is_422(client: TestClient, world: World) -> None:
 
 
 @pytest.mark.parametrize("limit", ["0", "201", "-1", "abc", "1.5", ""])
-def test_bad_limit_is_422(client: TestClient, world: World, limit: str) -> None:
-    body = assert_problem(client.get(f"{UNITS}?limit={limit}", headers=world.h("admin")), 422, "validation_error")
+def test_bad_limit_is_422(shared: Shared, limit: str) -> None:
+    r = shared.client.get(f"{UNITS}?limit={limit}", headers=shared.world.h("admin"))
+    body = assert_problem(r, 422, "validation_error")
     assert body["errors"][0]["field"] == "query.limit"
 
 
@@ -164,8 +176,8 @@ FORGED_CURSORS = [
 
 
 @pytest.mark.parametrize("cursor", FORGED_CURSORS, ids=[str(i) for i in range(len(FORGED_CURSORS))])
-def test_forged_cursor_is_422(client: TestClient, world: World, cursor: str) -> None:
-    r = client.get(UNITS, params={"cursor": cursor}, headers=world.h("admin"))
+def test_forged_cursor_is_422(shared: Shared, cursor: str) -> None:
+    r = shared.client.get(UNITS, params={"cursor": cursor}, headers=shared.world.h("admin"))
     body = assert_problem(r, 422, "validation_error")
     assert body["errors"][0]["field"] == "query.cursor"
 
@@ -183,9 +195,9 @@ def test_forged_cursor_is_422(client: TestClient, world: World, cursor: str) -> 
     ids=["extra-field", "long-name", "long-code", "long-password", "long-display-name", "user-extra-field"],
 )
 def test_extra_fields_and_oversized_strings_are_422(
-    client: TestClient, world: World, nothing_written: None, method: str, url: str, body: dict[str, Any]
+    shared: Shared, shared_unchanged: None, method: str, url: str, body: dict[str, Any]
 ) -> None:
-    r = client.request(method, url, json=body, headers=world.h("admin"))
+    r = shared.client.request(method, url, json=body, headers=shared.world.h("admin"))
     problem = assert_problem(r, 422, "validation_error")
     assert problem["errors"] and all({"field", "message"} <= e.keys() for e in problem["errors"])
 
