@@ -5,15 +5,38 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from foundation.conftest import Shared
 from foundation.factories import assert_problem, bearer
 from governance_api.app import create_app
 from governance_api.db import Database
 from governance_api.models.org import User
+from governance_api.roles import Role
 from governance_api.settings import Settings
 from governance_api.tokens import subject_of
 from world import PASSWORD, World
 
 TOKEN = "/api/v1/auth/token"
+
+
+# Nothing here depends on a pristine database, so the module shares one (see foundation.conftest).
+@pytest.fixture
+def settings(shared: Shared) -> Settings:
+    return shared.settings
+
+
+@pytest.fixture
+def db(shared: Shared) -> Database:
+    return shared.db
+
+
+@pytest.fixture
+def world(shared: Shared) -> World:
+    return shared.world
+
+
+@pytest.fixture
+def client(shared: Shared) -> TestClient:
+    return shared.client
 
 
 def test_password_grant_issues_a_bearer_token(client: TestClient, world: World, settings: Settings) -> None:
@@ -49,9 +72,11 @@ def test_bad_credentials_are_401(client: TestClient, world: World, form: dict[st
 
 
 def test_disabled_user_cannot_sign_in(client: TestClient, world: World, db: Database) -> None:
+    world.add_user("retired", (Role.community_staff, "C1"))
+    assert client.post(TOKEN, data={"username": "retired", "password": PASSWORD}).status_code == 200
     with db.transaction() as s:
-        s.execute(update(User).where(User.username == "sec1").values(active=False))
-    assert_problem(client.post(TOKEN, data={"username": "sec1", "password": PASSWORD}), 401, "unauthorized")
+        s.execute(update(User).where(User.username == "retired").values(active=False))
+    assert_problem(client.post(TOKEN, data={"username": "retired", "password": PASSWORD}), 401, "unauthorized")
 
 
 def test_client_credentials_for_integration_client(client: TestClient, world: World, settings: Settings) -> None:

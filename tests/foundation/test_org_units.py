@@ -8,7 +8,6 @@ from fastapi.testclient import TestClient
 
 from foundation.conftest import Shared
 from foundation.factories import assert_problem, count, unit_body
-from governance_api.db import Database
 from governance_api.models.org import OrgUnit, User
 from world import World
 
@@ -37,14 +36,13 @@ REFUSED = [
 
 
 @pytest.mark.parametrize(("kind", "parent"), ALLOWED)
-def test_allowed_placements_are_created(
-    client: TestClient, world: World, db: Database, kind: str, parent: str | None
-) -> None:
+def test_allowed_placements_are_created(shared: Shared, kind: str, parent: str | None) -> None:
+    client, world, db = shared.client, shared.world, shared.db
     parent_id = world.units[parent] if parent else None
-    r = client.post(UNITS, json=unit_body(kind, f"new-{kind}", parent_id, "新单位"), headers=world.h("admin"))
+    r = client.post(UNITS, json=unit_body(kind, f"new-{kind}-{parent}", parent_id, "新单位"), headers=world.h("admin"))
     assert r.status_code == 201, r.text
     body = r.json()
-    assert body["kind"] == kind and body["code"] == f"new-{kind}" and body["name"] == "新单位"
+    assert body["kind"] == kind and body["code"] == f"new-{kind}-{parent}" and body["name"] == "新单位"
     assert body["parent_id"] == (str(parent_id) if parent_id else None)
     assert body["active"] is True
     with db.session(write=False) as s:
@@ -54,7 +52,8 @@ def test_allowed_placements_are_created(
         assert unit.path == (world.paths[parent] if parent else "/") + unit.id.hex + "/"
 
 
-def test_every_other_placement_is_422(client: TestClient, world: World, db: Database) -> None:
+def test_every_other_placement_is_422(shared: Shared) -> None:
+    client, world, db = shared.client, shared.world, shared.db
     assert len(REFUSED) == 24  # 5 kinds x 6 parents (none or one of 5 kinds), less the 6 allowed
     before = count(db, OrgUnit)
     for kind, parent_kind in REFUSED:
@@ -66,14 +65,16 @@ def test_every_other_placement_is_422(client: TestClient, world: World, db: Data
     assert count(db, OrgUnit) == before
 
 
-def test_missing_parent_is_404(client: TestClient, world: World, db: Database) -> None:
+def test_missing_parent_is_404(shared: Shared) -> None:
+    client, world, db = shared.client, shared.world, shared.db
     before = count(db, OrgUnit)
     r = client.post(UNITS, json=unit_body("area", "orphan", uuid.uuid4()), headers=world.h("admin"))
     assert_problem(r, 404, "not_found")
     assert count(db, OrgUnit) == before
 
 
-def test_duplicate_code_is_409(client: TestClient, world: World, db: Database) -> None:
+def test_duplicate_code_is_409(shared: Shared) -> None:
+    client, world, db = shared.client, shared.world, shared.db
     first = client.post(UNITS, json=unit_body("street", "dup-street"), headers=world.h("admin"))
     assert first.status_code == 201
     before = count(db, OrgUnit)
@@ -169,7 +170,8 @@ def test_patch_unit_refuses_moves_and_bad_fields(shared: Shared, body: dict[str,
     assert client.get(url, headers=world.h("admin")).json() == before
 
 
-def test_patch_missing_unit_is_404(client: TestClient, world: World) -> None:
+def test_patch_missing_unit_is_404(shared: Shared) -> None:
+    client, world = shared.client, shared.world
     r = client.patch(f"{UNITS}/{uuid.uuid4()}", json={"name": "x"}, headers=world.h("admin"))
     assert_problem(r, 404, "not_found")
 

@@ -23,16 +23,29 @@ UNITS = "/api/v1/org-units"
 JSON = {"content-type": "application/json"}
 
 
+# Nothing here depends on a pristine database, so the module shares one (see foundation.conftest).
+@pytest.fixture
+def settings(shared: Shared) -> Settings:
+    return shared.settings
+
+
+@pytest.fixture
+def db(shared: Shared) -> Database:
+    return shared.db
+
+
+@pytest.fixture
+def world(shared: Shared) -> World:
+    return shared.world
+
+
+@pytest.fixture
+def client(shared: Shared) -> TestClient:
+    return shared.client
+
+
 @pytest.fixture
 def nothing_written(db: Database, world: World) -> Iterator[None]:
-    before = count(db, OrgUnit), count(db, User), count(db, IdempotencyRecord)
-    yield
-    assert (count(db, OrgUnit), count(db, User), count(db, IdempotencyRecord)) == before
-
-
-@pytest.fixture
-def shared_unchanged(shared: Shared) -> Iterator[None]:
-    db = shared.db
     before = count(db, OrgUnit), count(db, User), count(db, IdempotencyRecord)
     yield
     assert (count(db, OrgUnit), count(db, User), count(db, IdempotencyRecord)) == before
@@ -50,7 +63,7 @@ def test_wrong_method_is_405(client: TestClient, world: World) -> None:
 
 
 @pytest.mark.parametrize("raw", [b"{bad", b'{"kind": "street",', b"\xff\xfe", b"[1, 2", b"nul"])
-def test_malformed_json_is_400(shared: Shared, shared_unchanged: None, raw: bytes) -> None:
+def test_malformed_json_is_400(shared: Shared, nothing_written: None, raw: bytes) -> None:
     r = shared.client.post(UNITS, content=raw, headers={**shared.world.h("admin"), **JSON})
     assert_problem(r, 400, "bad_request")
 
@@ -58,7 +71,7 @@ def test_malformed_json_is_400(shared: Shared, shared_unchanged: None, raw: byte
 @pytest.mark.parametrize(
     "ctype", ["text/plain", "application/x-www-form-urlencoded", "application/xml", "multipart/form-data; boundary=x"]
 )
-def test_wrong_content_type_is_400(shared: Shared, shared_unchanged: None, ctype: str) -> None:
+def test_wrong_content_type_is_400(shared: Shared, nothing_written: None, ctype: str) -> None:
     """A valid JSON document under another media type is refused as a malformed request (API.md:
     400 ``bad_request`` for a wrong content type), not guessed at."""
     raw = json.dumps(unit_body("street", "sent-as-text")).encode()
@@ -195,7 +208,7 @@ def test_forged_cursor_is_422(shared: Shared, cursor: str) -> None:
     ids=["extra-field", "long-name", "long-code", "long-password", "long-display-name", "user-extra-field"],
 )
 def test_extra_fields_and_oversized_strings_are_422(
-    shared: Shared, shared_unchanged: None, method: str, url: str, body: dict[str, Any]
+    shared: Shared, nothing_written: None, method: str, url: str, body: dict[str, Any]
 ) -> None:
     r = shared.client.request(method, url, json=body, headers=shared.world.h("admin"))
     problem = assert_problem(r, 422, "validation_error")
