@@ -109,3 +109,20 @@ def test_paginate_helper_directly(db: Database, world: World) -> None:
             if cursor is None:
                 break
     assert sorted(seen) == sorted(world.units.values())
+
+
+def test_walk_users_two_at_a_time(client: TestClient, world: World) -> None:
+    seen: list[str] = []
+    cursor: str | None = None
+    for _ in range(50):
+        params: dict[str, str | int] = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        r = client.get("/api/v1/users", params=params, headers=world.h("admin"))
+        assert r.status_code == 200, r.text
+        page = r.json()
+        assert len(page["items"]) <= 2
+        seen += [u["username"] for u in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert sorted(seen) == sorted(world.users)
+    assert seen[0] == "ic" and seen[-1] == "admin"  # newest first: the world made admin first, ic last
