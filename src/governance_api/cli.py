@@ -42,12 +42,15 @@ def _upgrade(_: argparse.Namespace) -> None:
 def _create_admin(args: argparse.Namespace) -> None:
     from pydantic import ValidationError
 
+    from governance_api.core.errors import DomainError
     from governance_api.demo import create_admin
 
     try:
         print(f"created admin {create_admin(get_settings(), args.username, args.password)}")
     except ValidationError as exc:
         sys.exit(f"invalid input: {exc.errors(include_url=False)}")
+    except DomainError as exc:  # e.g. the username is taken
+        sys.exit(f"cannot create admin: {exc.detail}")
 
 
 def _seed_demo(_: argparse.Namespace) -> None:

@@ -9,6 +9,7 @@ import time
 import uuid
 from typing import Any
 
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from governance_api.core import errors
@@ -109,7 +110,7 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise _TooLarge
+                    raise _TooLarge(self.max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -124,8 +125,13 @@ class BodyLimitMiddleware:
                 await _send_problem(send, errors.PayloadTooLarge(f"the limit is {self.max_bytes} bytes"), [])
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(StarletteHTTPException):
+    """Raised from ``receive`` once a streamed body passes the limit. An HTTPException, because
+    FastAPI turns any other exception raised while it reads a body into 400 "error parsing the
+    body"; this one it re-raises, and the problem handler answers 413 ``payload_too_large``."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"the limit is {max_bytes} bytes")
 
 
 class IdempotencyMiddleware:

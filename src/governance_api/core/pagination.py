@@ -45,6 +45,8 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, uuid.UUID]:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         stamp, hex_id = json.loads(raw)
+        if not isinstance(stamp, str) or not isinstance(hex_id, str):
+            raise TypeError("cursor parts are strings")  # uuid.UUID(hex=5) would raise AttributeError
         created = dt.datetime.fromisoformat(stamp)
         if created.tzinfo is None:
             raise ValueError("naive")

@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from governance_api.core import errors as e
@@ -93,6 +94,9 @@ def from_validation_error(exc: RequestValidationError) -> JSONResponse:
     errs = list(exc.errors())
     if any(err.get("type") == "json_invalid" for err in errs):
         return from_domain_error(e.BadRequest("the body is not valid JSON"))
+    if any(tuple(err.get("loc", ())) == ("body",) and isinstance(err.get("input"), bytes) for err in errs):
+        # FastAPI hands a JSON route the raw bytes when the content type is not JSON (or missing).
+        return from_domain_error(e.BadRequest("send the body as application/json"))
     fields = [e.FieldError(_field(tuple(err.get("loc", ()))), str(err.get("msg", "invalid"))) for err in errs]
     return from_domain_error(e.ValidationFailed(fields))
 
@@ -124,10 +128,16 @@ def install(app: FastAPI) -> None:
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
         return from_validation_error(exc)
 
+    @app.exception_handler(StaleDataError)
+    async def _stale(_: Request, exc: StaleDataError) -> JSONResponse:
+        # The ORM's compare-and-set on ``version`` matched no row: another writer got there first.
+        return from_domain_error(e.VersionConflict("the record was changed by another request; read it again"))
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "error")
-        title = {404: "No such resource", 405: "Method not allowed"}.get(exc.status_code, str(exc.detail))
+        titles = {404: "No such resource", 405: "Method not allowed", 413: e.PayloadTooLarge.title}
+        title = titles.get(exc.status_code, str(exc.detail))
         headers = dict(exc.headers or {})
         return problem_response(exc.status_code, code, title, str(exc.detail), headers or None)
 

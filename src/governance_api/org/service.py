@@ -1,7 +1,9 @@
 """Use cases for the org tree and user administration (admin only, except reading units)."""
 
 import uuid
+from collections.abc import Callable
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from governance_api.core.actor import Actor
@@ -21,6 +23,17 @@ from governance_api.org.schemas import (
 )
 from governance_api.roles import ALLOWED_PARENTS, OrgKind, Role
 from governance_api.security import hash_password
+
+
+def _commit_unique(session: Session, detail: str, existing: Callable[[], OrgUnit | User | None]) -> None:
+    """Commit; a unique code or username taken meanwhile by a concurrent request (the check above
+    cannot see it on PostgreSQL) is a duplicate too, not a crash."""
+    try:
+        session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        found = existing()
+        raise Duplicate(detail, str(found.id) if found else None) from exc
 
 
 def require_admin(actor: Actor) -> None:
@@ -49,7 +62,7 @@ def create_unit(session: Session, actor: Actor, data: OrgUnitCreate) -> OrgUnitR
         path=(parent.path if parent else "/") + unit_id.hex + "/",
     )
     session.add(unit)
-    session.commit()
+    _commit_unique(session, f"code '{data.code}' is taken", lambda: repo.unit_code_taken(session, data.code))
     return OrgUnitRead.model_validate(unit)
 
 
@@ -137,7 +150,9 @@ def create_user(session: Session, actor: Actor | None, data: UserCreate) -> User
         assignments=_assignments(session, data.roles),
     )
     session.add(user)
-    session.commit()
+    _commit_unique(
+        session, f"username '{data.username}' is taken", lambda: repo.get_user_by_username(session, data.username)
+    )
     session.refresh(user)
     return user_read(user)
 

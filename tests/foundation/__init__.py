@@ -1,0 +1,1 @@
+"""Foundation tests (a package, so module names never clash with other domains' test modules)."""

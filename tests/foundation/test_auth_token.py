@@ -1,0 +1,146 @@
+"""POST /api/v1/auth/token: the password grant for people, client credentials for feeds, and the
+limit on failed sign-ins."""
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import update
+
+from foundation.conftest import Shared
+from foundation.factories import assert_problem, bearer
+from governance_api.app import create_app
+from governance_api.db import Database
+from governance_api.models.org import User
+from governance_api.roles import Role
+from governance_api.settings import Settings
+from governance_api.tokens import subject_of
+from world import PASSWORD, World
+
+TOKEN = "/api/v1/auth/token"
+
+
+# Nothing here depends on a pristine database, so the module shares one (see foundation.conftest).
+@pytest.fixture
+def settings(shared: Shared) -> Settings:
+    return shared.settings
+
+
+@pytest.fixture
+def db(shared: Shared) -> Database:
+    return shared.db
+
+
+@pytest.fixture
+def world(shared: Shared) -> World:
+    return shared.world
+
+
+@pytest.fixture
+def client(shared: Shared) -> TestClient:
+    return shared.client
+
+
+def test_password_grant_issues_a_bearer_token(client: TestClient, world: World, settings: Settings) -> None:
+    r = client.post(TOKEN, data={"username": "sec1", "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert set(body) == {"access_token", "token_type", "expires_in"}
+    assert body["token_type"] == "bearer"
+    assert body["expires_in"] == settings.token_ttl_seconds
+    assert subject_of(body["access_token"], settings) == world.users["sec1"]
+    me = client.get("/api/v1/me", headers=bearer(body["access_token"]))
+    assert me.status_code == 200 and me.json()["username"] == "sec1"
+
+
+def test_explicit_password_grant_type(client: TestClient, world: World) -> None:
+    r = client.post(TOKEN, data={"grant_type": "password", "username": "jo", "password": PASSWORD})
+    assert r.status_code == 200, r.text
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"username": "sec1", "password": "wrong-password"},
+        {"username": "nobody-here", "password": PASSWORD},
+        {"username": "sec1", "password": PASSWORD.lower()},
+    ],
+    ids=["wrong-password", "unknown-user", "case-changed-password"],
+)
+def test_bad_credentials_are_401(client: TestClient, world: World, form: dict[str, str]) -> None:
+    r = client.post(TOKEN, data=form)
+    assert_problem(r, 401, "unauthorized")
+    assert "access_token" not in r.text
+
+
+def test_disabled_user_cannot_sign_in(client: TestClient, world: World, db: Database) -> None:
+    world.add_user("retired", (Role.community_staff, "C1"))
+    assert client.post(TOKEN, data={"username": "retired", "password": PASSWORD}).status_code == 200
+    with db.transaction() as s:
+        s.execute(update(User).where(User.username == "retired").values(active=False))
+    assert_problem(client.post(TOKEN, data={"username": "retired", "password": PASSWORD}), 401, "unauthorized")
+
+
+def test_client_credentials_for_integration_client(client: TestClient, world: World, settings: Settings) -> None:
+    form = {"grant_type": "client_credentials", "client_id": "ic", "client_secret": PASSWORD}
+    r = client.post(TOKEN, data=form)
+    assert r.status_code == 200, r.text
+    assert r.json()["token_type"] == "bearer"
+    assert subject_of(r.json()["access_token"], settings) == world.users["ic"]
+
+
+def test_integration_client_may_not_use_password_grant(client: TestClient, world: World) -> None:
+    r = client.post(TOKEN, data={"grant_type": "password", "username": "ic", "password": PASSWORD})
+    assert_problem(r, 401, "unauthorized")
+
+
+def test_person_may_not_use_client_credentials(client: TestClient, world: World) -> None:
+    form = {"grant_type": "client_credentials", "client_id": "sec1", "client_secret": PASSWORD}
+    assert_problem(client.post(TOKEN, data=form), 401, "unauthorized")
+
+
+def test_client_credentials_with_wrong_secret(client: TestClient, world: World) -> None:
+    form = {"grant_type": "client_credentials", "client_id": "ic", "client_secret": "not-the-secret"}
+    assert_problem(client.post(TOKEN, data=form), 401, "unauthorized")
+
+
+@pytest.mark.parametrize("grant", ["authorization_code", "refresh_token", "PASSWORD", "client-credentials"])
+def test_unknown_grant_type_is_422(client: TestClient, world: World, grant: str) -> None:
+    r = client.post(TOKEN, data={"grant_type": grant, "username": "sec1", "password": PASSWORD})
+    body = assert_problem(r, 422, "validation_error")
+    assert body["errors"][0]["field"] == "grant_type"
+
+
+@pytest.mark.parametrize(
+    "form", [{"username": "sec1"}, {"password": PASSWORD}, {}, {"grant_type": "client_credentials", "client_id": "ic"}]
+)
+def test_missing_credentials_are_422(client: TestClient, world: World, form: dict[str, str]) -> None:
+    assert_problem(client.post(TOKEN, data=form), 422, "validation_error")
+
+
+def test_overlong_credentials_are_422(client: TestClient, world: World) -> None:
+    assert_problem(client.post(TOKEN, data={"username": "u" * 65, "password": PASSWORD}), 422, "validation_error")
+    assert_problem(client.post(TOKEN, data={"username": "sec1", "password": "p" * 129}), 422, "validation_error")
+
+
+def test_repeated_failures_are_rate_limited(settings: Settings, db: Database, world: World) -> None:
+    limited = settings.model_copy(update={"token_attempts_per_minute": 3})
+    with TestClient(create_app(limited, db), raise_server_exceptions=False) as c:
+        for _ in range(3):
+            assert_problem(c.post(TOKEN, data={"username": "sec1", "password": "wrong-pass"}), 401, "unauthorized")
+        r = c.post(TOKEN, data={"username": "sec1", "password": "wrong-pass"})
+        assert_problem(r, 429, "rate_limited")
+        assert int(r.headers["Retry-After"]) >= 1
+        # While limited even the right password is refused: guessing gains nothing.
+        assert_problem(c.post(TOKEN, data={"username": "sec1", "password": PASSWORD}), 429, "rate_limited")
+        # Another account is not affected.
+        assert c.post(TOKEN, data={"username": "jo", "password": PASSWORD}).status_code == 200
+
+
+def test_success_clears_earlier_failures(settings: Settings, db: Database, world: World) -> None:
+    limited = settings.model_copy(update={"token_attempts_per_minute": 3})
+    with TestClient(create_app(limited, db), raise_server_exceptions=False) as c:
+        for _ in range(2):
+            assert c.post(TOKEN, data={"username": "sec1", "password": "wrong-pass"}).status_code == 401
+        assert c.post(TOKEN, data={"username": "sec1", "password": PASSWORD}).status_code == 200
+        for _ in range(2):
+            assert c.post(TOKEN, data={"username": "sec1", "password": "wrong-pass"}).status_code == 401
+        assert c.post(TOKEN, data={"username": "sec1", "password": PASSWORD}).status_code == 200

@@ -1,0 +1,134 @@
+"""A test-only aggregate (测试件) and its machine, to exercise the state-machine engine without any
+domain package. The model lives on its OWN metadata, so it never enters the migrations or the
+application's schema; tests create its table in their fresh database."""
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import Column, MetaData, String, Table, Uuid, func, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from governance_api.core.actor import Actor
+from governance_api.core.machine import Action, AnyRole, Guard, State, StateMachine, TransitionContext, missing
+from governance_api.core.transitions import record_creation
+from governance_api.db import Database
+from governance_api.models.base import AggregateMixin, UTCDateTime
+from governance_api.models.records import OutboxEvent, TransitionRecord
+from governance_api.org.repository import load_actor
+from governance_api.roles import Role
+
+
+class WidgetBase(DeclarativeBase):
+    metadata = MetaData()
+    type_annotation_map: dict[Any, Any] = {dt.datetime: UTCDateTime(), uuid.UUID: Uuid()}  # noqa: RUF012
+
+
+# Stand-ins so the mixin's foreign keys resolve on this metadata; only ``test_widgets`` is created.
+Table("org_units", WidgetBase.metadata, Column("id", Uuid(), primary_key=True))
+Table("users", WidgetBase.metadata, Column("id", Uuid(), primary_key=True))
+
+
+class Widget(AggregateMixin, WidgetBase):
+    __tablename__ = "test_widgets"
+
+    title: Mapped[str] = mapped_column(String(100), default="")
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+class SubmitBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str | None = Field(default=None, max_length=50)
+
+
+class ApproveBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str | None = Field(default=None, max_length=50)
+    score: int | None = Field(default=None, ge=0)
+
+
+def _has_title(ctx: TransitionContext[Widget]) -> list[str]:
+    return missing([("title", ctx.aggregate.title)])
+
+
+def _has_reason(ctx: TransitionContext[Widget]) -> list[str]:
+    return missing([("reason", ctx.body.reason)])
+
+
+def _score_high(ctx: TransitionContext[Widget]) -> list[str]:
+    return [] if (ctx.body.score or 0) >= 3 else ["score"]
+
+
+def _keep_note(ctx: TransitionContext[Widget]) -> None:
+    ctx.aggregate.note = ctx.body.note
+    ctx.emit("widget.noted", {"note": ctx.body.note})
+
+
+STATES = (
+    State("draft", "草稿"),
+    State("submitted", "已提交"),
+    State("approved", "已批准", terminal=True),
+    State("withdrawn", "已撤回", terminal=True),
+)
+
+WIDGET: StateMachine[Widget] = StateMachine(
+    name="widget",
+    label="测试件",
+    states=STATES,
+    initial="draft",
+    create_roles=(Role.community_staff,),
+    actions=(
+        Action(
+            "submit",
+            "提交",
+            ("draft",),
+            "submitted",
+            AnyRole((Role.community_staff, Role.community_secretary)),
+            body=SubmitBody,
+            guards=(Guard("The widget has a title", _has_title),),
+            effect=_keep_note,
+            comment_field="note",
+        ),
+        Action(
+            "approve",
+            "批准",
+            ("submitted",),
+            "approved",
+            AnyRole((Role.community_secretary,)),
+            body=ApproveBody,
+            guards=(Guard("A reason is given", _has_reason), Guard("The score is 3 or more", _score_high)),
+            comment_field="reason",
+        ),
+        Action("revise", "退回修改", ("submitted",), "draft", AnyRole((Role.community_secretary,))),
+        Action("withdraw", "撤回", ("draft", "submitted"), "withdrawn", AnyRole((Role.community_staff,))),
+    ),
+    facets=lambda w: {"title": w.title},
+)
+
+
+def actor(db: Database, user_id: uuid.UUID) -> Actor:
+    with db.session(write=False) as s:
+        found = load_actor(s, user_id)
+    assert found is not None
+    return found
+
+
+def create_widget(db: Database, creator: Actor, unit_id: uuid.UUID, path: str, title: str = "路灯") -> uuid.UUID:
+    with db.session(write=True) as s:
+        w = Widget(title=title, org_unit_id=unit_id, scope_path=path, created_by_id=creator.user_id)
+        record_creation(s, WIDGET, w, creator)
+        s.commit()
+        return w.id
+
+
+def snapshot(db: Database, widget_id: uuid.UUID) -> tuple[str, int, str | None, int, int]:
+    """(state, version, note, history rows, outbox events) as committed."""
+    with db.session(write=False) as s:
+        w = s.get(Widget, widget_id)
+        assert w is not None
+        history = s.scalar(
+            select(func.count()).select_from(TransitionRecord).where(TransitionRecord.aggregate_id == widget_id)
+        )
+        events = s.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.aggregate_id == widget_id))
+        return w.state, w.version, w.note, int(history or 0), int(events or 0)
