@@ -37,7 +37,11 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def build_engine(settings: Settings) -> Engine:
     if settings.is_sqlite:
-        engine = create_engine(settings.database_url, connect_args={"check_same_thread": False, "timeout": 15})
+        engine = create_engine(
+            settings.database_url,
+            connect_args={"check_same_thread": False, "timeout": 15},
+            hide_parameters=True,  # SQL logging must never show personal data
+        )
         _configure_sqlite(engine)
         return engine
     return create_engine(
@@ -45,6 +49,7 @@ def build_engine(settings: Settings) -> Engine:
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
         pool_pre_ping=True,
+        hide_parameters=True,
     )
 
 

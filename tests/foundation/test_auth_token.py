@@ -144,3 +144,17 @@ def test_success_clears_earlier_failures(settings: Settings, db: Database, world
         for _ in range(2):
             assert c.post(TOKEN, data={"username": "sec1", "password": "wrong-pass"}).status_code == 401
         assert c.post(TOKEN, data={"username": "sec1", "password": PASSWORD}).status_code == 200
+
+
+def test_lockout_is_per_client_address(settings: Settings, db: Database, world: World) -> None:
+    """Failures from one address do not lock the user out for callers elsewhere."""
+    limited = settings.model_copy(update={"token_attempts_per_minute": 2})
+    app = create_app(limited, db)
+    with (
+        TestClient(app, raise_server_exceptions=False, client=("203.0.113.7", 5000)) as attacker,
+        TestClient(app, raise_server_exceptions=False, client=("198.51.100.2", 5000)) as owner,
+    ):
+        for _ in range(2):
+            attacker.post(TOKEN, data={"username": "sec1", "password": "wrong-pass"})
+        assert_problem(attacker.post(TOKEN, data={"username": "sec1", "password": PASSWORD}), 429, "rate_limited")
+        assert owner.post(TOKEN, data={"username": "sec1", "password": PASSWORD}).status_code == 200

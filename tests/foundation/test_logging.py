@@ -5,8 +5,10 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from foundation.conftest import Shared
+from governance_api.db import Database
 from world import World
 
 PHONE = "13812345678"
@@ -65,3 +67,15 @@ def test_unsafe_request_id_is_replaced(shared: Shared, unsafe: str) -> None:
 def test_problem_responses_carry_the_request_id(client: TestClient) -> None:
     r = client.get("/api/v1/me", headers={"X-Request-ID": "trace-1"})
     assert r.status_code == 401 and r.headers["X-Request-ID"] == "trace-1"
+
+
+def test_sql_parameters_never_reach_logs_or_errors(db: Database, caplog: pytest.LogCaptureFixture) -> None:
+    """Echoing SQL (an operator turning on sqlalchemy logging) must not print personal data."""
+    caplog.set_level(logging.INFO, logger="sqlalchemy.engine")
+    db.engine.echo = True
+    try:
+        with db.engine.connect() as conn:
+            conn.execute(text("SELECT :phone AS p"), {"phone": "13812345678"})
+    finally:
+        db.engine.echo = False
+    assert "SELECT" in caplog.text and "13812345678" not in caplog.text

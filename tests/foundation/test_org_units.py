@@ -159,8 +159,16 @@ def test_patch_renames_and_deactivates(client: TestClient, world: World) -> None
 
 @pytest.mark.parametrize(
     "body",
-    [{"parent_id": None}, {"kind": "area"}, {"code": "renamed"}, {"name": "x" * 201}, {"active": "maybe"}],
-    ids=["parent", "kind", "code", "name-long", "active-not-bool"],
+    [
+        {"parent_id": None},
+        {"kind": "area"},
+        {"code": "renamed"},
+        {"name": "x" * 201},
+        {"active": "maybe"},
+        {"name": None},
+        {"active": None},
+    ],
+    ids=["parent", "kind", "code", "name-long", "active-not-bool", "name-null", "active-null"],
 )
 def test_patch_unit_refuses_moves_and_bad_fields(shared: Shared, body: dict[str, Any]) -> None:
     client, world = shared.client, shared.world

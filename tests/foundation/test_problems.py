@@ -242,6 +242,7 @@ def test_crash_is_a_500_problem_without_details(settings: Settings, db: Database
 
     app.add_api_route("/crash", crash)
     with TestClient(app, raise_server_exceptions=False) as c:
-        r = c.get("/crash")
+        r = c.get("/crash", headers={"X-Request-ID": "trace-crash-1"})
     assert_problem(r, 500, "internal_error")
     assert "secret internals" not in r.text
+    assert r.headers["X-Request-ID"] == "trace-crash-1"  # so the operator can find the logged traceback

@@ -31,6 +31,7 @@ def token(
         session,
         settings,
         request.app.state.sign_in_limiter,
+        request.client.host if request.client else "-",
         grant_type,
         client_id if is_client else username,
         client_secret if is_client else password,

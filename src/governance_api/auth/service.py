@@ -16,6 +16,7 @@ def issue_token(
     session: Session,
     settings: Settings,
     limiter: FailureLimiter,
+    client_address: str,
     grant_type: str,
     username: str | None,
     password: str | None,
@@ -26,13 +27,15 @@ def issue_token(
     if not username or not password:
         names = ("username", "password") if grant_type == "password" else ("client_id", "client_secret")
         raise ValidationFailed.one(names[0] if not username else names[1], "required")
-    limiter.check(username)
+    # Keyed by address and username: guessing is slowed, but nobody elsewhere can lock a user out.
+    limit_key = f"{client_address}|{username}"
+    limiter.check(limit_key)
     user = org_repo.get_user_by_username(session, username)
     ok = verify_password(user.password_hash if user else None, password)
     is_client = bool(user and any(a.role == Role.integration_client for a in user.assignments))
     if not ok or user is None or not user.active or is_client != (grant_type == "client_credentials"):
-        limiter.fail(username)
+        limiter.fail(limit_key)
         raise Unauthorized("wrong credentials for this grant")
-    limiter.clear(username)
+    limiter.clear(limit_key)
     token = issue(user.id, settings)
     return TokenResponse(access_token=token.access_token, expires_in=token.expires_in)

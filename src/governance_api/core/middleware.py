@@ -59,6 +59,7 @@ class RequestContextMiddleware:
         incoming = _header(scope, b"x-request-id")
         rid = incoming if incoming and _SAFE_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(rid)
+        scope["request_id"] = rid  # for the crash handler, which runs outside this middleware
         started, status = time.perf_counter(), 500
 
         async def send_with_id(message: Message) -> None:

@@ -144,7 +144,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return problem_response(500, "internal_error", "Internal error", "an unexpected error occurred")
+        rid = request.scope.get("request_id")
+        return problem_response(
+            500,
+            "internal_error",
+            "Internal error",
+            "an unexpected error occurred",
+            {"X-Request-ID": rid} if rid else None,
+        )
 
 
 def responses(*errors: type[e.DomainError]) -> dict[int | str, dict[str, Any]]:

@@ -20,6 +20,11 @@ class FailureLimiter:
             stamps.popleft()
         return stamps
 
+    def _sweep(self, now: float) -> None:
+        """Forget keys whose failures have all aged out, so the table cannot grow without bound."""
+        for key in [k for k, stamps in self._failures.items() if not stamps or now - stamps[-1] > self.window]:
+            del self._failures[key]
+
     def check(self, key: str) -> None:
         now = time.monotonic()
         with self._lock:
@@ -28,8 +33,11 @@ class FailureLimiter:
                 raise RateLimited(retry_after=max(1, int(self.window - (now - stamps[0])) + 1))
 
     def fail(self, key: str) -> None:
+        now = time.monotonic()
         with self._lock:
-            self._failures[key].append(time.monotonic())
+            if len(self._failures) > 10_000:
+                self._sweep(now)
+            self._failures[key].append(now)
 
     def clear(self, key: str) -> None:
         with self._lock:

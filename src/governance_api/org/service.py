@@ -71,7 +71,9 @@ def update_unit(session: Session, actor: Actor, unit_id: uuid.UUID, data: OrgUni
     unit = repo.get_unit(session, unit_id)
     if unit is None:
         raise NotFound("no such org unit")
-    for name, value in data.model_dump(exclude_unset=True, exclude_none=True).items():
+    for name, value in data.model_dump(exclude_unset=True).items():
+        if value is None:
+            raise ValidationFailed.one(f"body.{name}", "may not be null")
         setattr(unit, name, value)
     session.commit()
     return OrgUnitRead.model_validate(unit)
