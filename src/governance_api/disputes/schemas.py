@@ -25,6 +25,8 @@ T = TypeVar("T")
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+# A text a guard names (DOMAIN.md §3.3): blank is "missing" for the guard (409), not a 422.
+GuardText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 TermText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
@@ -99,12 +101,12 @@ class ScreeningFields(Input):
     """查背景/查诉求/查风险, 问本人/问邻居/问关联方, and the 研判 result. Saved progressively: fields
     left out keep their saved value; ``null`` clears one."""
 
-    background: LongText | None = None
-    demands: LongText | None = None
-    risks: LongText | None = None
-    asked_party: LongText | None = None
-    asked_neighbors: LongText | None = None
-    asked_related_parties: LongText | None = None
+    background: GuardText | None = None
+    demands: GuardText | None = None
+    risks: GuardText | None = None
+    asked_party: GuardText | None = None
+    asked_neighbors: GuardText | None = None
+    asked_related_parties: GuardText | None = None
     risk_level: RiskLevel | None = None
     track: Track | None = None
     group_dispute: bool | None = None
@@ -132,26 +134,26 @@ class RecordAgreementBody(Input):
     with a due date, ``signed_by_parties: true`` and ``signed_on`` (the day it takes effect)."""
 
     form: AgreementForm
-    content: LongText | None = None
-    facts: LongText | None = None
+    content: GuardText | None = None
+    facts: GuardText | None = None
     terms: list[TermIn] | None = Field(default=None, max_length=50)
     signed_by_parties: bool | None = None
     signed_on: PastDay | None = None
 
 
 class ConfirmFulfillmentBody(Input):
-    note: LongText | None = None
+    note: GuardText | None = None
 
 
 class ReportBreachBody(Input):
-    note: LongText | None = None
+    note: GuardText | None = None
 
 
 class RequestEscalationBody(Input):
     """联动化解申请表."""
 
-    summary: LongText | None = None
-    reason: LongText | None = None
+    summary: GuardText | None = None
+    reason: GuardText | None = None
     requested_level: EscalationLevel | None = None
 
 
@@ -162,7 +164,7 @@ class ApproveEscalationBody(Input):
 
 
 class DenyEscalationBody(Input):
-    reason: LongText | None = None
+    reason: GuardText | None = None
 
 
 class FormTaskForceBody(Input):
@@ -172,11 +174,11 @@ class FormTaskForceBody(Input):
 
 class ReferBody(Input):
     route: Route | None = None
-    reason: LongText | None = None
+    reason: GuardText | None = None
 
 
 class WithdrawBody(Input):
-    reason: LongText | None = None
+    reason: GuardText | None = None
 
 
 # ---- sub-resources in ---------------------------------------------------------------------------
