@@ -93,8 +93,11 @@ class Disputes:
     def create(self, user: str = "staff1", **over: Any) -> dict[str, Any]:
         return ok(self.c.post("/api/v1/disputes", json=dispute_body(self.w, **over), headers=self.w.h(user)), 201)
 
-    def act(self, user: str, did: str, action: str, body: dict[str, Any] | None = None, **kw: Any) -> Any:
-        return self.c.post(f"/api/v1/disputes/{did}/actions/{action}", json=body or {}, headers=self.w.h(user), **kw)
+    def act(
+        self, user: str, did: str, action: str, body: dict[str, Any] | None = None, if_match: str | None = None
+    ) -> Any:
+        headers = self.w.h(user) | ({"If-Match": if_match} if if_match else {})
+        return self.c.post(f"/api/v1/disputes/{did}/actions/{action}", json=body or {}, headers=headers)
 
     def do(self, user: str, did: str, action: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         return ok(self.act(user, did, action, body))  # type: ignore[no-any-return]
