@@ -38,13 +38,14 @@ def _count(client: TestClient, world: World) -> int:
     return len(client.get("/api/v1/disputes", headers=world.h("admin")).json()["items"])
 
 
-@pytest.mark.parametrize(("why", "change"), BAD_CREATES, ids=[w for w, _ in BAD_CREATES])
-def test_bad_create_is_422_and_writes_nothing(
-    client: TestClient, world: World, why: str, change: dict[str, Any]
-) -> None:
-    r = client.post("/api/v1/disputes", json=dispute_body(world, **change), headers=world.h("staff1"))
-    assert r.status_code == 422, r.text
-    assert r.headers["content-type"].startswith("application/problem+json") and r.json()["errors"]
+def test_bad_create_is_422_and_writes_nothing(client: TestClient, world: World) -> None:
+    wrong = []
+    for why, change in BAD_CREATES:
+        r = client.post("/api/v1/disputes", json=dispute_body(world, **change), headers=world.h("staff1"))
+        problem = r.headers["content-type"].startswith("application/problem+json") and r.json().get("errors")
+        if r.status_code != 422 or not problem:
+            wrong.append(f"{why}: {r.status_code}")
+    assert not wrong, wrong
     assert _count(client, world) == 0
 
 
@@ -144,16 +145,15 @@ BAD_ACTIONS: list[tuple[str, str, str, dict[str, Any]]] = [
 ]
 
 
-@pytest.mark.parametrize(("setup", "user", "action", "body"), BAD_ACTIONS)
-def test_bad_action_body_is_422_and_changes_nothing(
-    d: Disputes, setup: str, user: str, action: str, body: dict[str, Any]
-) -> None:
+@pytest.mark.parametrize("setup", sorted({c[0] for c in BAD_ACTIONS}))
+def test_bad_action_body_is_422_and_changes_nothing(d: Disputes, setup: str) -> None:
     from disputes.factories import prepare
 
     did = prepare(d, setup)
     before, history = d.get(did, "admin")["version"], len(d.history(did, "admin"))
-    r = d.act(user, did, action, body)
-    assert r.status_code == 422, r.text
+    for _, user, action, body in (c for c in BAD_ACTIONS if c[0] == setup):
+        r = d.act(user, did, action, body)
+        assert r.status_code == 422, (action, body, r.text)
     assert d.get(did, "admin")["version"] == before and len(d.history(did, "admin")) == history
 
 

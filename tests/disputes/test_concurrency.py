@@ -1,6 +1,7 @@
 """Real concurrency against a live server: simultaneous ``approve_escalation`` (司法所) and
 ``form_task_force`` (分管政法副书记) on one dispute. Exactly one wins; the level agrees with history."""
 
+import itertools
 import threading
 from typing import Any
 
@@ -32,7 +33,7 @@ def _race(live_server: str, calls: list[tuple[dict[str, str], str, dict[str, Any
 
 def _check_history(d: Disputes, did: str) -> list[dict[str, Any]]:
     items = d.history(did, "admin")
-    for prev, cur in zip(items, items[1:], strict=False):
+    for prev, cur in itertools.pairwise(items):
         assert cur["level_before"] == prev["level_after"]
     assert items[-1]["level_after"] == d.get(did, "admin")["level"]
     return items

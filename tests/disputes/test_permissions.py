@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from disputes.factories import SCREENING, Disputes, prepare
+from disputes.factories import SCREENING, Disputes, days_ago, prepare
 from world import USERS, World
 
 ALL = [name for name, _, _ in USERS]
@@ -22,7 +22,6 @@ SEES = {"admin", "jo", "lic", "rol", "pls", "ll1", "sec1", "staff1", "la1", "med
 SEES_AT = {"task_force": SEES | {"do1", "do2"}}
 
 NOTE = {"note": "n"}
-WRITTEN = "written"
 
 
 def _body(d: Disputes, action: str, level: str) -> dict[str, Any]:
@@ -121,13 +120,8 @@ SUB_BODIES = {
 def test_sub_records_by_every_role(
     client: TestClient, world: World, d: Disputes, resource: str, setup: str, method: str, allowed: set[str]
 ) -> None:
-    from disputes.factories import days_ago
-
     level = _level(setup.removesuffix("-nr"))
-    if setup.endswith("-nr"):  # a task force without its report yet
-        did = d.at_task_force()
-    else:
-        did = prepare(d, setup)
+    did = d.at_task_force() if setup.endswith("-nr") else prepare(d, setup)  # -nr: no report yet
     body = SUB_BODIES.get(resource) or {"court": "区法院", "applied_on": days_ago(0)}
     sees = SEES_AT.get(level, SEES)
     if resource == "judicial-confirmation":
