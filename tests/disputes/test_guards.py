@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from disputes.factories import SCREENING, SETUPS, Disputes, days_ago, prepare
+from disputes.factories import SCREENING, SETUPS, Disputes, prepare
 from governance_api.disputes.machine import DISPUTE_MACHINE
 from world import World
 
@@ -228,7 +228,3 @@ def test_early_warning_event_in_the_outbox(world: World, d: Disputes) -> None:
         kinds = {(str(e.aggregate_id), e.kind) for e in s.scalars(select(OutboxEvent))}
     assert (high, "dispute.early_warning") in kinds and (low, "dispute.early_warning") not in kinds
     assert d.get(high)["early_warning"] is True and d.get(low)["early_warning"] is False
-
-
-def test_dates_relative_to_days_ago(d: Disputes) -> None:
-    assert days_ago(0) <= days_ago(-1)

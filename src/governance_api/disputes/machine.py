@@ -10,7 +10,15 @@ Readings of the seed (000, 四(三)) beyond DOMAIN.md, kept here because the rul
 - A task force (专班) is formed for a matter "涉及多个部门(单位)职责": at least two departments; once
   at ``task_force`` it is not formed again (``level_below_task_force``). A pending application it
   overtakes is closed as ``superseded``.
-- The level only ever rises (``level_above_current``); the time-limit clock restarts when it does.
+- The level only ever rises; the time-limit clock restarts when it does. ``approve_escalation``'s
+  ``level`` is ``street_joint`` or ``hongmei`` by schema (``community``, ``task_force`` or anything
+  else: 422); a level not above the current one is 409 ``guard_failed`` ``level_above_current``
+  (a valid word, the wrong moment). Left out, it is the level the application asked for.
+- ``request_escalation`` needs a session "at the current level": sessions held at the community do
+  not count for the street room's own application to 红梅.
+- The 30 days for 司法确认 run from ``signed_on`` (art. 29: a written agreement takes effect when
+  signed); day 30 is accepted, day 31 refused (``within_30_days``), and an application dated
+  before the signing is refused (``applied_on_after_signing``).
 """
 
 from typing import Any

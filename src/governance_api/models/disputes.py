@@ -39,6 +39,8 @@ class Dispute(AggregateMixin, Base):
     category: Mapped[str] = mapped_column(ForeignKey("dispute_categories.code"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
+    # A feed's own id, unique per source; the source is the channel (一网统管, 110, 联勤, …), so the key
+    # is (channel, external_id): two clients relaying one platform cannot file the same case twice.
     external_id: Mapped[str | None] = mapped_column(String(100))
     tracking_code: Mapped[str] = mapped_column(String(32), unique=True)
 
