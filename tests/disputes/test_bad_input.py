@@ -196,6 +196,7 @@ def test_invalid_uuids_and_queries(client: TestClient, world: World) -> None:
         "created_from=2026-01-01T00:00:00",
         "q=" + "x" * 101,
         "cursor=garbage",
+        "category=weather",
     ):
         r = client.get(f"/api/v1/disputes?{query}", headers=h)
         assert r.status_code == 422, (query, r.text)

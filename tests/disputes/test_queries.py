@@ -177,3 +177,22 @@ def test_the_machine_is_published(client: TestClient, world: World) -> None:
     assert "ApproveEscalationBody" in doc["components"]["schemas"]
     create = doc["paths"]["/api/v1/disputes"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert "community_id" in create["properties"] and "$ref" not in str(create)
+
+
+def test_configured_time_limits_reach_every_route(world: World, d: Disputes) -> None:
+    from governance_api.app import create_app
+    from governance_api.settings import DisputeTimeLimits
+
+    tight = world.settings.model_copy(update={"dispute_time_limits": DisputeTimeLimits(community=1)})
+    did = d.reported()
+    _age(world, did, 2)
+    assert d.get(did)["overdue"] is False  # 15 days by default
+    with TestClient(create_app(tight, world.db), raise_server_exceptions=False) as c:
+        got = c.get(f"/api/v1/disputes/{did}", headers=world.h("staff1")).json()
+        assert got["overdue"] is True
+        span = dt.datetime.fromisoformat(got["level_deadline"]) - dt.datetime.fromisoformat(got["level_entered_at"])
+        assert span == dt.timedelta(days=1)
+        listed = c.get("/api/v1/disputes", params={"overdue": "true"}, headers=world.h("staff1")).json()["items"]
+        assert [x["id"] for x in listed] == [did]
+        acted = c.post(f"/api/v1/disputes/{did}/actions/accept", json={}, headers=world.h("staff1")).json()
+        assert acted["state"] == "screening" and acted["overdue"] is True

@@ -207,6 +207,8 @@ def list_disputes(
     limits: DisputeTimeLimits,
 ) -> Page[DisputeListItem]:
     now = utcnow()
+    if filters.category is not None and repo.get_category(session, filters.category) is None:
+        raise errors.ValidationFailed.one("query.category", "unknown category")
     if org_unit_id is not None:
         unit = repo.get_unit(session, org_unit_id)
         if unit is None:
