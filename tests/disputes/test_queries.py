@@ -196,3 +196,17 @@ def test_configured_time_limits_reach_every_route(world: World, d: Disputes) -> 
         assert [x["id"] for x in listed] == [did]
         acted = c.post(f"/api/v1/disputes/{did}/actions/accept", json={}, headers=world.h("staff1")).json()
         assert acted["state"] == "screening" and acted["overdue"] is True
+
+
+def test_idempotent_intake_replays_the_first_answer(client: TestClient, world: World) -> None:
+    from disputes.factories import dispute_body
+
+    headers = world.h("ic") | {"Idempotency-Key": "feed-batch-7"}
+    body = dispute_body(world, channel="lianqin", parties=[])
+    first = client.post("/api/v1/disputes", json=body, headers=headers)
+    again = client.post("/api/v1/disputes", json=body, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json()["id"] == first.json()["id"] and again.headers.get("Idempotent-Replayed") == "true"
+    changed = client.post("/api/v1/disputes", json=body | {"title": "另一件"}, headers=headers)
+    assert changed.status_code == 422 and changed.json()["code"] == "idempotency_key_reuse"
+    assert len(client.get("/api/v1/disputes", headers=world.h("jo")).json()["items"]) == 1
