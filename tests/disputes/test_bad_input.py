@@ -15,6 +15,8 @@ BAD_CREATES: list[tuple[str, dict[str, Any]]] = [
     ("phone of 10 digits", {"parties": [PARTY | {"phone": "1381234567"}]}),
     ("phone with country code", {"parties": [PARTY | {"phone": "+8613812345678"}]}),
     ("landline", {"parties": [PARTY | {"phone": "02112345678"}]}),
+    ("phone in Arabic-Indic digits", {"parties": [PARTY | {"phone": "138١٢٣٤٥٦٧٨"}]}),
+    ("ID in full-width digits", {"parties": [PARTY | {"id_number": "３１０１０５１９４９１２３１００２７"}]}),
     ("ID wrong check digit", {"parties": [PARTY | {"id_number": wrong_check(ID_NUMBER)}]}),
     ("ID of 17 characters", {"parties": [PARTY | {"id_number": ID_NUMBER[:17]}]}),
     ("ID with letters", {"parties": [PARTY | {"id_number": "31010519491231A02X"}]}),
