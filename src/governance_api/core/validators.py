@@ -5,8 +5,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, StringConstraints
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
-ID_RE = re.compile(r"^\d{17}[\dX]$")
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits only: \d also matches ٣, ３, …
+ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 

@@ -1,3 +1,186 @@
-"""Dispute models (矛盾纠纷). Filled in by the disputes capability."""
+"""Dispute models (矛盾纠纷): the aggregate, its parties, the 三查三问 screening (columns of the
+aggregate), mediation sessions, escalation applications (联动化解申请表), agreements (调解协议),
+judicial confirmations (司法确认), the task force (矛盾化解专班) and its disposal report (处置报告),
+plus the category list the 司法所 can extend."""
 
-__all__: list[str] = []
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from governance_api.models.base import AggregateMixin, Base, IdMixin, utcnow
+
+
+class DisputeCategory(Base):
+    """A dispute category (纠纷类型). Data, not code: the 司法所 adds categories as the street needs."""
+
+    __tablename__ = "dispute_categories"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    builtin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Dispute(AggregateMixin, Base):
+    """A dispute on the ladder. ``org_unit_id``/``scope_path`` are its grid when one is given, else its
+        community. ``level_entered_at`` is set whenever a level is entered; ``overdue`` compares it in SQL
+    with the configured time limit of the current level (so a changed limit applies at once)."""
+
+    __tablename__ = "disputes"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"), index=True)
+    grid_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("org_units.id"))
+    channel: Mapped[str] = mapped_column(String(32), index=True)
+    category: Mapped[str] = mapped_column(ForeignKey("dispute_categories.code"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    # A feed's own id, unique per source; the source is the channel (一网统管, 110, 联勤, …), so the key
+    # is (channel, external_id): two clients relaying one platform cannot file the same case twice.
+    external_id: Mapped[str | None] = mapped_column(String(100))
+    tracking_code: Mapped[str] = mapped_column(String(32), unique=True)
+
+    level: Mapped[str] = mapped_column(String(16), index=True)
+    level_entered_at: Mapped[dt.datetime] = mapped_column(index=True)  # the level's clock restarts here
+
+    # 三查三问 (查背景/查诉求/查风险, 问本人/问邻居/问关联方) and the 研判 result
+    background: Mapped[str | None] = mapped_column(Text)
+    demands: Mapped[str | None] = mapped_column(Text)
+    risks: Mapped[str | None] = mapped_column(Text)
+    asked_party: Mapped[str | None] = mapped_column(Text)
+    asked_neighbors: Mapped[str | None] = mapped_column(Text)
+    asked_related_parties: Mapped[str | None] = mapped_column(Text)
+    risk_level: Mapped[str | None] = mapped_column(String(16), index=True)
+    track: Mapped[str | None] = mapped_column(String(32))
+    group_dispute: Mapped[bool] = mapped_column(Boolean, default=False)
+    multi_department: Mapped[bool] = mapped_column(Boolean, default=False)
+    early_warning: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    task_force_lead_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    task_force_formed_at: Mapped[dt.datetime | None] = mapped_column()
+    referral_route: Mapped[str | None] = mapped_column(String(32))
+
+    parties: Mapped[list["DisputeParty"]] = relationship(
+        lazy="selectin", order_by="DisputeParty.seq", cascade="all, delete-orphan"
+    )
+    task_force_departments: Mapped[list["TaskForceDepartment"]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan"
+    )
+
+
+class DisputeParty(IdMixin, Base):
+    """A party (当事人): applicant, respondent or related. Phone and ID number are personal data."""
+
+    __tablename__ = "dispute_parties"
+
+    dispute_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(16))
+    phone: Mapped[str | None] = mapped_column(String(11))
+    id_number: Mapped[str | None] = mapped_column(String(18))
+
+
+class TaskForceDepartment(Base):
+    """A department (职能部门) sitting on a dispute's task force. ``department_path`` is the unit's
+    materialised path (units never move), so membership is decided without another query."""
+
+    __tablename__ = "dispute_task_force_departments"
+
+    dispute_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), primary_key=True)
+    department_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"), primary_key=True)
+    department_path: Mapped[str] = mapped_column(String(400), index=True)
+
+
+class MediationSession(IdMixin, Base):
+    """One mediation session (调解记录) at the level the dispute was at when it was held."""
+
+    __tablename__ = "dispute_sessions"
+
+    dispute_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), index=True)
+    level: Mapped[str] = mapped_column(String(16))
+    held_at: Mapped[dt.datetime] = mapped_column()
+    participants: Mapped[list[str]] = mapped_column(JSON, default=list)
+    notes: Mapped[str] = mapped_column(Text)
+    outcome: Mapped[str] = mapped_column(String(16))
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class EscalationApplication(IdMixin, Base):
+    """A 居民区重大矛盾纠纷联动化解申请表 and the 司法所's review of it."""
+
+    __tablename__ = "dispute_escalations"
+
+    dispute_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), index=True)
+    from_level: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    requested_level: Mapped[str] = mapped_column(String(16))
+    applied_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    applied_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decision: Mapped[str | None] = mapped_column(String(16))  # approved / denied / superseded
+    approved_level: Mapped[str | None] = mapped_column(String(16))
+    decided_by_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column()
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class Agreement(IdMixin, Base):
+    """A mediation agreement (调解协议): oral (口头, effective when reached) or written (调解协议书,
+    effective when signed). After a breach a new one may be reached; the latest is the current one."""
+
+    __tablename__ = "dispute_agreements"
+
+    dispute_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), index=True)
+    level: Mapped[str] = mapped_column(String(16))
+    form: Mapped[str] = mapped_column(String(8))
+    content: Mapped[str | None] = mapped_column(Text)
+    facts: Mapped[str | None] = mapped_column(Text)
+    terms: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    signed_by_parties: Mapped[bool] = mapped_column(Boolean, default=False)
+    signed_on: Mapped[dt.date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="fulfilling")  # fulfilling / breached / fulfilled
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class JudicialConfirmation(IdMixin, Base):
+    """An application to a court for judicial confirmation (司法确认) of a written agreement."""
+
+    __tablename__ = "dispute_judicial_confirmations"
+
+    dispute_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), index=True)
+    agreement_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("dispute_agreements.id"), unique=True)
+    court: Mapped[str] = mapped_column(String(200))
+    applied_on: Mapped[dt.date] = mapped_column(Date)
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class DisposalReport(IdMixin, Base):
+    """The task force's 矛盾纠纷处置报告 to the 街道党工委/办事处 (one per dispute)."""
+
+    __tablename__ = "dispute_disposal_reports"
+
+    dispute_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), unique=True)
+    content: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+__all__ = [
+    "Agreement",
+    "DisposalReport",
+    "Dispute",
+    "DisputeCategory",
+    "DisputeParty",
+    "EscalationApplication",
+    "JudicialConfirmation",
+    "MediationSession",
+    "TaskForceDepartment",
+]

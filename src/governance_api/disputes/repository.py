@@ -1,0 +1,225 @@
+"""Every query on disputes. Visibility (DOMAIN.md §1) is a SQL clause, so a dispute the caller may not
+see is simply not found; writes load with ``FOR UPDATE`` so concurrent actions serialize."""
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, not_, or_, select, true
+from sqlalchemy.orm import Session
+
+from governance_api.core.actor import Actor
+from governance_api.core.scope import under_any, within_roles
+from governance_api.disputes.vocab import Level
+from governance_api.models.base import UTCDateTime
+from governance_api.models.disputes import (
+    Agreement,
+    DisposalReport,
+    Dispute,
+    DisputeCategory,
+    EscalationApplication,
+    JudicialConfirmation,
+    MediationSession,
+    TaskForceDepartment,
+)
+from governance_api.models.org import OrgUnit, User
+from governance_api.models.records import PersonalDataAccess, TransitionRecord
+from governance_api.roles import Role
+from governance_api.settings import DisputeTimeLimits
+
+TERMINAL_STATES = ("resolved", "referred", "withdrawn")
+
+# Roles that handle or oversee disputes and so see them by scope; the others (owners_committee,
+# property_manager, resident, integration_client) see only what they reported.
+SCOPE_ROLES = (
+    Role.community_staff,
+    Role.community_secretary,
+    Role.mediator,
+    Role.community_police,
+    Role.legal_adviser,
+    Role.grid_worker,
+    Role.judicial_officer,
+    Role.leader_in_charge,
+    Role.liaison_leader,
+    Role.rule_of_law_leader,
+    Role.political_legal_secretary,
+    Role.department_officer,
+)
+
+
+def visible(actor: Actor) -> ColumnElement[bool]:
+    """Disputes the caller may see: by scope for handling/overseeing roles, its own reports, and the
+    task forces it sits on (as lead, or as an officer of one of the departments)."""
+    if actor.is_admin:
+        return true()
+    clauses = [
+        within_roles(actor, Dispute.scope_path, SCOPE_ROLES),
+        Dispute.created_by_id == actor.user_id,
+        Dispute.task_force_lead_id == actor.user_id,
+    ]
+    officer_paths = actor.paths([Role.department_officer])
+    if officer_paths:
+        clauses.append(
+            exists().where(
+                TaskForceDepartment.dispute_id == Dispute.id,
+                under_any(TaskForceDepartment.department_path, officer_paths),
+            )
+        )
+    return or_(*clauses)
+
+
+def get_visible(session: Session, actor: Actor, dispute_id: uuid.UUID, *, lock: bool = False) -> Dispute | None:
+    stmt = select(Dispute).where(Dispute.id == dispute_id, visible(actor))
+    if lock:
+        stmt = stmt.with_for_update(of=Dispute)
+    return session.scalar(stmt)
+
+
+def overdue_clause(now: dt.datetime, limits: DisputeTimeLimits) -> ColumnElement[bool]:
+    """Non-terminal and at its current level for longer than that level's time limit."""
+    cutoffs = {
+        level.value: literal(now - dt.timedelta(days=getattr(limits, level.value)), UTCDateTime()) for level in Level
+    }
+    return and_(Dispute.state.notin_(TERMINAL_STATES), Dispute.level_entered_at < case(cutoffs, value=Dispute.level))
+
+
+@dataclass(frozen=True)
+class DisputeFilters:
+    state: str | None = None
+    level: str | None = None
+    channel: str | None = None
+    category: str | None = None
+    risk_level: str | None = None
+    overdue: bool | None = None
+    org_unit_path: str | None = None
+    created_from: dt.datetime | None = None
+    created_to: dt.datetime | None = None
+    q: str | None = None
+
+
+def list_query(actor: Actor, f: DisputeFilters, now: dt.datetime, limits: DisputeTimeLimits) -> Select[Dispute]:
+    stmt = select(Dispute).where(visible(actor))
+    for column, value in (
+        (Dispute.state, f.state),
+        (Dispute.level, f.level),
+        (Dispute.channel, f.channel),
+        (Dispute.category, f.category),
+        (Dispute.risk_level, f.risk_level),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if f.overdue is not None:
+        clause = overdue_clause(now, limits)
+        stmt = stmt.where(clause if f.overdue else not_(clause))
+    if f.org_unit_path is not None:
+        stmt = stmt.where(Dispute.scope_path.startswith(f.org_unit_path, autoescape=True))
+    if f.created_from is not None:
+        stmt = stmt.where(Dispute.created_at >= f.created_from)
+    if f.created_to is not None:
+        stmt = stmt.where(Dispute.created_at < f.created_to)
+    if f.q:
+        pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(
+            or_(Dispute.title.ilike(pattern, escape="\\"), Dispute.description.ilike(pattern, escape="\\"))
+        )
+    return stmt
+
+
+def by_tracking_code(session: Session, code: str) -> Dispute | None:
+    return session.scalar(select(Dispute).where(Dispute.tracking_code == code))
+
+
+def by_external_id(session: Session, channel: str, external_id: str) -> Dispute | None:
+    return session.scalar(select(Dispute).where(Dispute.channel == channel, Dispute.external_id == external_id))
+
+
+# ---- categories ---------------------------------------------------------------------------------
+
+
+def get_category(session: Session, code: str) -> DisputeCategory | None:
+    return session.get(DisputeCategory, code)
+
+
+def list_categories(session: Session) -> list[DisputeCategory]:
+    return list(session.scalars(select(DisputeCategory).order_by(DisputeCategory.builtin.desc(), DisputeCategory.code)))
+
+
+# ---- units and users named by a request ---------------------------------------------------------
+
+
+def get_unit(session: Session, unit_id: uuid.UUID) -> OrgUnit | None:
+    return session.get(OrgUnit, unit_id)
+
+
+def get_units(session: Session, ids: Sequence[uuid.UUID]) -> list[OrgUnit]:
+    if not ids:
+        return []
+    return list(session.scalars(select(OrgUnit).where(OrgUnit.id.in_(list(ids)))))
+
+
+def get_active_user(session: Session, user_id: uuid.UUID) -> User | None:
+    return session.scalar(select(User).where(User.id == user_id, User.active))
+
+
+# ---- sub-records --------------------------------------------------------------------------------
+
+
+def sessions_of(session: Session, dispute_id: uuid.UUID) -> list[MediationSession]:
+    stmt = select(MediationSession).where(MediationSession.dispute_id == dispute_id)
+    return list(session.scalars(stmt.order_by(MediationSession.held_at, MediationSession.created_at)))
+
+
+def count_sessions_at(session: Session, dispute_id: uuid.UUID, level: str) -> int:
+    stmt = select(func.count()).where(MediationSession.dispute_id == dispute_id, MediationSession.level == level)
+    return int(session.scalar(stmt) or 0)
+
+
+def applications_of(session: Session, dispute_id: uuid.UUID) -> list[EscalationApplication]:
+    stmt = select(EscalationApplication).where(EscalationApplication.dispute_id == dispute_id)
+    return list(session.scalars(stmt.order_by(EscalationApplication.applied_at)))
+
+
+def pending_application(session: Session, dispute_id: uuid.UUID) -> EscalationApplication | None:
+    stmt = select(EscalationApplication).where(
+        EscalationApplication.dispute_id == dispute_id, EscalationApplication.decision.is_(None)
+    )
+    return session.scalar(stmt.order_by(EscalationApplication.applied_at.desc()).limit(1))
+
+
+def current_agreement(session: Session, dispute_id: uuid.UUID) -> Agreement | None:
+    stmt = select(Agreement).where(Agreement.dispute_id == dispute_id)
+    return session.scalar(stmt.order_by(Agreement.created_at.desc(), Agreement.id.desc()).limit(1))
+
+
+def confirmation_of(session: Session, agreement_id: uuid.UUID) -> JudicialConfirmation | None:
+    return session.scalar(select(JudicialConfirmation).where(JudicialConfirmation.agreement_id == agreement_id))
+
+
+def confirmations_of(session: Session, dispute_id: uuid.UUID) -> list[JudicialConfirmation]:
+    stmt = select(JudicialConfirmation).where(JudicialConfirmation.dispute_id == dispute_id)
+    return list(session.scalars(stmt.order_by(JudicialConfirmation.created_at)))
+
+
+def disposal_report_of(session: Session, dispute_id: uuid.UUID) -> DisposalReport | None:
+    return session.scalar(select(DisposalReport).where(DisposalReport.dispute_id == dispute_id))
+
+
+def history_of(session: Session, dispute_id: uuid.UUID) -> list[TransitionRecord]:
+    stmt = select(TransitionRecord).where(
+        TransitionRecord.aggregate_type == "dispute", TransitionRecord.aggregate_id == dispute_id
+    )
+    return list(session.scalars(stmt.order_by(TransitionRecord.seq)))
+
+
+def add(session: Session, row: object) -> None:
+    session.add(row)
+    session.flush()
+
+
+def record_access(session: Session, actor: Actor, dispute_id: uuid.UUID, fields: str) -> None:
+    """Audit one unmasked read of parties' personal data (who, which dispute, which fields)."""
+    session.add(
+        PersonalDataAccess(actor_id=actor.user_id, subject_type="dispute", subject_id=dispute_id, fields=fields)
+    )
+    session.flush()

@@ -1,0 +1,180 @@
+"""Read models of disputes for a given caller: labels, ``allowed_actions``, ``overdue``, and the
+parties' personal data masked unless the caller handles the dispute or is the 司法所 over it.
+Every unmasked read of a phone or ID number is audited (``PersonalDataAccess``) in the caller's
+transaction, which is why the routes that return one use a write session."""
+
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
+from governance_api.core.actor import Actor
+from governance_api.core.validators import mask_id_number, mask_phone
+from governance_api.disputes import repository as repo
+from governance_api.disputes.machine import DISPUTE_MACHINE, SCREENING_FIELDS, merged_screening, screening_missing
+from governance_api.disputes.permissions import sees_personal_data
+from governance_api.disputes.schemas import (
+    SHANGHAI,
+    AgreementRead,
+    DisputeListItem,
+    DisputeRead,
+    EscalationRead,
+    HistoryItem,
+    PartyBrief,
+    PartyRead,
+    PublicDisputeStatus,
+    ScreeningRead,
+    TaskForceRead,
+    TermRead,
+)
+from governance_api.disputes.vocab import LEVEL_LABELS, AgreementForm, Level
+from governance_api.models.disputes import Agreement, Dispute, EscalationApplication
+from governance_api.models.records import TransitionRecord
+from governance_api.settings import DisputeTimeLimits
+
+JUDICIAL_CONFIRMATION_DAYS = 30  # 人民调解法 art. 33: jointly, within 30 days of taking effect
+PEOPLES_MEDIATION_LEVELS = (Level.community, Level.street_joint, Level.hongmei)
+
+
+def level_deadline(dispute: Dispute, limits: DisputeTimeLimits) -> dt.datetime:
+    return dispute.level_entered_at + dt.timedelta(days=getattr(limits, dispute.level))
+
+
+def is_overdue(dispute: Dispute, limits: DisputeTimeLimits, now: dt.datetime) -> bool:
+    terminal = DISPUTE_MACHINE.state(dispute.state).terminal
+    return not terminal and now > level_deadline(dispute, limits)
+
+
+def _base(dispute: Dispute, actor: Actor, limits: DisputeTimeLimits, now: dt.datetime) -> dict[str, object]:
+    return {
+        "id": dispute.id,
+        "state": dispute.state,
+        "state_label": DISPUTE_MACHINE.label_of(dispute.state),
+        "version": dispute.version,
+        "allowed_actions": DISPUTE_MACHINE.allowed_actions(dispute, actor),
+        "created_at": dispute.created_at,
+        "updated_at": dispute.updated_at,
+        "community_id": dispute.community_id,
+        "grid_id": dispute.grid_id,
+        "org_unit_id": dispute.org_unit_id,
+        "channel": dispute.channel,
+        "category": dispute.category,
+        "title": dispute.title,
+        "level": dispute.level,
+        "level_label": LEVEL_LABELS[Level(dispute.level)],
+        "level_entered_at": dispute.level_entered_at,
+        "level_deadline": level_deadline(dispute, limits),
+        "overdue": is_overdue(dispute, limits, now),
+        "track": dispute.track,
+        "risk_level": dispute.risk_level,
+        "group_dispute": dispute.group_dispute,
+        "multi_department": dispute.multi_department,
+        "early_warning": dispute.early_warning,
+        "tracking_code": dispute.tracking_code,
+        "external_id": dispute.external_id,
+        "referral_route": dispute.referral_route,
+    }
+
+
+def dispute_read(
+    session: Session, dispute: Dispute, actor: Actor, limits: DisputeTimeLimits, now: dt.datetime
+) -> DisputeRead:
+    """The full read model; unmasked (and audited) for handlers and the 司法所."""
+    unmasked = sees_personal_data(actor, dispute)
+    parties = [
+        PartyRead(
+            name=p.name,
+            role=p.role,
+            phone=p.phone if unmasked or p.phone is None else mask_phone(p.phone),
+            id_number=p.id_number if unmasked or p.id_number is None else mask_id_number(p.id_number),
+        )
+        for p in dispute.parties
+    ]
+    if unmasked:
+        fields = [f for f in ("phone", "id_number") if any(getattr(p, f) for p in dispute.parties)]
+        if fields:
+            repo.record_access(session, actor, dispute.id, ",".join(f"parties.{f}" for f in fields))
+    task_force = None
+    if dispute.task_force_lead_id is not None and dispute.task_force_formed_at is not None:
+        task_force = TaskForceRead(
+            lead_user_id=dispute.task_force_lead_id,
+            department_ids=[d.department_id for d in dispute.task_force_departments],
+            formed_at=dispute.task_force_formed_at,
+        )
+    return DisputeRead.model_validate(
+        _base(dispute, actor, limits, now)
+        | {
+            "description": dispute.description,
+            "parties": parties,
+            "personal_data_masked": not unmasked,
+            "task_force": task_force,
+        }
+    )
+
+
+def list_item(dispute: Dispute, actor: Actor, limits: DisputeTimeLimits, now: dt.datetime) -> DisputeListItem:
+    """A list row: phones always masked, never an ID number, so lists need no audit."""
+    parties = [
+        PartyBrief(name=p.name, role=p.role, phone=mask_phone(p.phone) if p.phone else None) for p in dispute.parties
+    ]
+    return DisputeListItem.model_validate(_base(dispute, actor, limits, now) | {"parties": parties})
+
+
+def public_status(dispute: Dispute) -> PublicDisputeStatus:
+    return PublicDisputeStatus(
+        tracking_code=dispute.tracking_code,
+        state=dispute.state,
+        state_label=DISPUTE_MACHINE.label_of(dispute.state),
+        level=dispute.level,
+        level_label=LEVEL_LABELS[Level(dispute.level)],
+    )
+
+
+def screening_read(dispute: Dispute) -> ScreeningRead:
+    values = merged_screening(dispute, None)
+    gaps = screening_missing(values)
+    data = {f: values[f] for f in SCREENING_FIELDS}
+    return ScreeningRead.model_validate(
+        data | {"dispute_id": dispute.id, "version": dispute.version, "complete": not gaps, "missing": gaps}
+    )
+
+
+def agreement_read(a: Agreement) -> AgreementRead:
+    written = a.form == AgreementForm.written
+    effective_on = a.signed_on if written and a.signed_on else a.created_at.astimezone(SHANGHAI).date()
+    deadline = None
+    if written and a.signed_on and Level(a.level) in PEOPLES_MEDIATION_LEVELS:
+        deadline = a.signed_on + dt.timedelta(days=JUDICIAL_CONFIRMATION_DAYS)
+    return AgreementRead(
+        id=a.id,
+        level=a.level,
+        form=AgreementForm(a.form),
+        content=a.content,
+        facts=a.facts,
+        terms=[TermRead.model_validate(t) for t in a.terms],
+        signed_by_parties=a.signed_by_parties,
+        signed_on=a.signed_on,
+        effective_on=effective_on,
+        judicial_confirmation_deadline=deadline,
+        status=a.status,
+        recorded_by_id=a.recorded_by_id,
+        created_at=a.created_at,
+    )
+
+
+def escalation_read(e: EscalationApplication) -> EscalationRead:
+    return EscalationRead.model_validate(e, from_attributes=True)
+
+
+def history_item(r: TransitionRecord) -> HistoryItem:
+    details = r.details or {}
+    return HistoryItem(
+        action=r.action,
+        from_state=r.from_state,
+        to_state=r.to_state,
+        actor_id=r.actor_id,
+        actor_name=r.actor_name,
+        at=r.at,
+        comment=r.comment,
+        level_before=details.get("level_before"),
+        level_after=details.get("level_after"),
+    )
