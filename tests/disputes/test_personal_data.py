@@ -8,8 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from disputes.factories import ID_NUMBER, PHONE, Disputes
-from governance_api.models.records import PersonalDataAccess
+from disputes.factories import ID_NUMBER, PHONE, Disputes, dispute_body
+from governance_api.db import Database
+from governance_api.models.records import IdempotencyRecord, PersonalDataAccess
 from world import World
 
 MASKED_PHONE = "138****5678"
@@ -126,3 +127,17 @@ def test_the_audit_count_grows_per_unmasked_read(world: World, d: Disputes) -> N
         d.get(did, "jo")
     with world.db.session(write=False) as s:
         assert s.scalar(select(func.count()).select_from(PersonalDataAccess)) == 3
+
+
+def test_stored_replays_hold_no_personal_data(client: TestClient, world: World, db: Database) -> None:
+    """A handler's create answer shows the numbers in full; the copy kept for Idempotency-Key replays
+    (24 h) must not, so a replay shows them masked and the full record stays behind an audited GET."""
+    headers = world.h("staff1") | {"Idempotency-Key": "intake-42"}
+    first = client.post("/api/v1/disputes", json=dispute_body(world), headers=headers)
+    assert first.status_code == 201 and PHONE in first.text and ID_NUMBER in first.text
+    with db.session(write=False) as s:
+        stored = s.scalars(select(IdempotencyRecord.body)).one()
+    assert stored is not None and PHONE.encode() not in stored and ID_NUMBER.encode() not in stored
+    again = client.post("/api/v1/disputes", json=dispute_body(world), headers=headers)
+    assert again.headers["Idempotent-Replayed"] == "true" and again.json()["id"] == first.json()["id"]
+    assert PHONE not in again.text and "138****5678" in again.text

@@ -1,12 +1,15 @@
 """Storage behind ``IdempotencyMiddleware``: one row per (caller, key), kept for the TTL."""
 
 import datetime as dt
+import json
+from typing import Any
 
 from anyio import to_thread
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from governance_api.core.errors import Duplicate, IdempotencyKeyReuse
+from governance_api.core.validators import mask_id_number, mask_phone
 from governance_api.db import Database
 from governance_api.models.base import utcnow
 from governance_api.models.records import IdempotencyRecord
@@ -14,6 +17,26 @@ from governance_api.settings import Settings
 from governance_api.tokens import InvalidToken, subject_of
 
 Stored = tuple[int, str, bytes]
+_PERSONAL = {"phone": mask_phone, "id_number": mask_id_number}
+
+
+def masked_for_storage(body: bytes) -> bytes:
+    """The response body as kept for replays, with phone and ID numbers masked: a stored copy must
+    not hold personal data for 24 h, and a replay must not disclose it again unaudited (the full
+    record is a GET away)."""
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return body
+    return json.dumps(_mask(doc), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _mask(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_mask(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _PERSONAL[k](v) if k in _PERSONAL and isinstance(v, str) else _mask(v) for k, v in value.items()}
+    return value
 
 
 class IdempotencyStore:
@@ -71,4 +94,4 @@ class IdempotencyStore:
             if status >= 500:
                 session.delete(record)  # let the client retry a failure
                 return
-            record.status_code, record.content_type, record.body = status, ctype, body
+            record.status_code, record.content_type, record.body = status, ctype, masked_for_storage(body)
