@@ -9,25 +9,14 @@ from fastapi import APIRouter, Depends, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from governance_api.core import errors
 from governance_api.core.actor import Actor
 from governance_api.core.deps import CurrentActor, WriteSession
 from governance_api.core.http import if_match, json_body, set_etag
 from governance_api.core.machine import StateMachine
 from governance_api.core.openapi import action_body_ref
-from governance_api.core.problems import responses
+from governance_api.core.problems import WRITE_PROBLEMS, responses
 
 Perform = Callable[[Session, Actor, uuid.UUID, str, Any, int | None], BaseModel]
-
-ACTION_ERRORS = (
-    errors.NotFound,
-    errors.Forbidden,
-    errors.TransitionNotAllowed,
-    errors.GuardFailed,
-    errors.Duplicate,
-    errors.VersionConflict,
-    errors.IdempotencyKeyReuse,
-)
 
 
 def add_action_routes(
@@ -42,7 +31,7 @@ def add_action_routes(
             name=f"{machine.name}_{action.code}",
             summary=f"{action.code} ({action.label})",
             description=_describe(machine, action.code),
-            responses=responses(*ACTION_ERRORS),
+            responses=responses(*WRITE_PROBLEMS),
             openapi_extra={"requestBody": action_body_ref(action.body.__name__)},
         )
 

@@ -3,7 +3,7 @@
 import json
 from typing import Annotated, Any
 
-from fastapi import Header, Request, Response
+from fastapi import Depends, Header, Request, Response
 
 from governance_api.core.errors import BadRequest, VersionConflict
 
@@ -41,3 +41,7 @@ async def json_body(request: Request) -> Any:
         return json.loads(raw)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise BadRequest("the body is not valid JSON") from exc
+
+
+IfMatch = Annotated[int | None, Depends(if_match)]
+RawBody = Annotated[Any, Depends(json_body)]

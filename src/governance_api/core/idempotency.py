@@ -28,7 +28,8 @@ def masked_for_storage(body: bytes) -> bytes:
         doc = json.loads(body)
     except ValueError:
         return body
-    return json.dumps(_mask(doc), ensure_ascii=False, separators=(",", ":")).encode()
+    masked = _mask(doc)
+    return body if masked == doc else json.dumps(masked, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def _mask(value: Any) -> Any:

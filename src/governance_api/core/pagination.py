@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
-from fastapi import Query
+from fastapi import Depends, Query
 from pydantic import BaseModel
 from sqlalchemy import Select, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute, Session
@@ -34,6 +34,9 @@ def page_params(
     cursor: Annotated[str | None, Query(max_length=200, description="Opaque cursor from next_cursor")] = None,
 ) -> PageParams:
     return PageParams(limit=limit, cursor=cursor)
+
+
+Paging = Annotated[PageParams, Depends(page_params)]
 
 
 def encode_cursor(created_at: dt.datetime, row_id: uuid.UUID) -> str:

@@ -154,6 +154,18 @@ def install(app: FastAPI) -> None:
         )
 
 
+# What any write on an aggregate (an action or a sub-record) can answer besides the common problems.
+WRITE_PROBLEMS: tuple[type[e.DomainError], ...] = (
+    e.NotFound,
+    e.Forbidden,
+    e.TransitionNotAllowed,
+    e.GuardFailed,
+    e.Duplicate,
+    e.VersionConflict,
+    e.IdempotencyKeyReuse,
+)
+
+
 def responses(*errors: type[e.DomainError]) -> dict[int | str, dict[str, Any]]:
     """``responses=`` for a route: every problem it can answer, plus the ones every route can."""
     common: tuple[type[e.DomainError], ...] = (e.BadRequest, e.Unauthorized, e.ValidationFailed, e.PayloadTooLarge)

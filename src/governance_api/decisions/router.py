@@ -8,15 +8,15 @@ import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
 from governance_api.core import errors
 from governance_api.core.action_routes import add_action_routes
 from governance_api.core.deps import CurrentActor, ReadSession, WriteSession
-from governance_api.core.http import if_match, json_body, set_etag
-from governance_api.core.pagination import Page, PageParams, page_params
-from governance_api.core.problems import responses
+from governance_api.core.http import IfMatch, RawBody, set_etag
+from governance_api.core.pagination import Page, Paging
+from governance_api.core.problems import WRITE_PROBLEMS, responses
 from governance_api.decisions import catalog, service
 from governance_api.decisions.machine import DECISION_MACHINE
 from governance_api.decisions.schemas import (
@@ -45,19 +45,8 @@ from governance_api.decisions.schemas import (
 )
 
 router = APIRouter(tags=["decisions"])
-Paging = Annotated[PageParams, Depends(page_params)]
-IfMatch = Annotated[int | None, Depends(if_match)]
-RawBody = Annotated[Any, Depends(json_body)]
 READ_ERRORS = responses(errors.NotFound)
-WRITE_ERRORS = responses(
-    errors.NotFound,
-    errors.Forbidden,
-    errors.TransitionNotAllowed,
-    errors.GuardFailed,
-    errors.Duplicate,
-    errors.VersionConflict,
-    errors.IdempotencyKeyReuse,
-)
+WRITE_ERRORS = responses(*WRITE_PROBLEMS)
 
 
 def _body(model: type[BaseModel]) -> dict[str, Any]:

@@ -14,9 +14,9 @@ from pydantic import BaseModel
 from governance_api.core import errors
 from governance_api.core.action_routes import add_action_routes
 from governance_api.core.deps import CurrentActor, ReadSession, WriteSession, get_settings
-from governance_api.core.http import if_match, json_body, set_etag
-from governance_api.core.pagination import Page, PageParams, page_params
-from governance_api.core.problems import responses
+from governance_api.core.http import IfMatch, RawBody, set_etag
+from governance_api.core.pagination import Page, Paging
+from governance_api.core.problems import WRITE_PROBLEMS, responses
 from governance_api.disputes import service
 from governance_api.disputes.machine import DISPUTE_MACHINE
 from governance_api.disputes.repository import DisputeFilters
@@ -44,18 +44,8 @@ from governance_api.disputes.vocab import Channel, Level, RiskLevel
 from governance_api.settings import Settings
 
 Limits = Annotated[Settings, Depends(get_settings)]
-IfMatch = Annotated[int | None, Depends(if_match)]
-RawBody = Annotated[Any, Depends(json_body)]
 READ_ERRORS = responses(errors.NotFound)
-WRITE_ERRORS = responses(
-    errors.NotFound,
-    errors.Forbidden,
-    errors.TransitionNotAllowed,
-    errors.GuardFailed,
-    errors.Duplicate,
-    errors.VersionConflict,
-    errors.IdempotencyKeyReuse,
-)
+WRITE_ERRORS = responses(*WRITE_PROBLEMS)
 
 
 def _inline(schema: dict[str, Any], defs: dict[str, Any]) -> Any:
@@ -111,7 +101,7 @@ def list_disputes(
     actor: CurrentActor,
     session: ReadSession,
     settings: Limits,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: Paging,
     state: Annotated[str | None, Query(max_length=40, pattern=r"^[a-z_]+$")] = None,
     level: Level | None = None,
     channel: Channel | None = None,

@@ -1,18 +1,17 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from governance_api.core.deps import CurrentActor, ReadSession, WriteSession
 from governance_api.core.errors import Duplicate, Forbidden, NotFound
-from governance_api.core.pagination import Page, PageParams, page_params
+from governance_api.core.pagination import Page, Paging
 from governance_api.core.problems import responses
 from governance_api.org import service
 from governance_api.org.schemas import OrgUnitCreate, OrgUnitRead, OrgUnitUpdate, UserCreate, UserRead, UserUpdate
 from governance_api.roles import OrgKind
 
 router = APIRouter(tags=["org"])
-Paging = Annotated[PageParams, Depends(page_params)]
 
 
 @router.post(
