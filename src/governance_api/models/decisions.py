@@ -7,7 +7,7 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from governance_api.models.base import AggregateMixin, Base, IdMixin, utcnow
@@ -72,6 +72,7 @@ class Decision(AggregateMixin, Base):
     """A 重大决策事项 of one community (its ``org_unit_id``), listed under one catalog version."""
 
     __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_created_at_id", "created_at", "id"),)  # the list order
 
     street_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"))
     catalog_code: Mapped[str] = mapped_column(String(64), index=True)

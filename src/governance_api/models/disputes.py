@@ -7,7 +7,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance_api.models.base import AggregateMixin, Base, IdMixin, utcnow
@@ -31,7 +31,11 @@ class Dispute(AggregateMixin, Base):
     with the configured time limit of the current level (so a changed limit applies at once)."""
 
     __tablename__ = "disputes"
-    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+    # (created_at, id) is the list order: a page walks this index instead of sorting the subtree.
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        Index("ix_disputes_created_at_id", "created_at", "id"),
+    )
 
     community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"), index=True)
     grid_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("org_units.id"))
