@@ -24,7 +24,6 @@ from governance_api.models.decisions import (
     ReviewCondition,
 )
 from governance_api.models.org import OrgUnit
-from governance_api.models.records import TransitionRecord
 from governance_api.roles import Role
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -182,13 +181,6 @@ def condition(session: Session, decision_id: uuid.UUID, condition_id: uuid.UUID)
 def notes(session: Session, decision_id: uuid.UUID, kind: str) -> list[DecisionNote]:
     stmt = select(DecisionNote).where(DecisionNote.decision_id == decision_id, DecisionNote.kind == kind)
     return list(session.scalars(stmt.order_by(DecisionNote.created_at)))
-
-
-def history(session: Session, decision_id: uuid.UUID) -> list[TransitionRecord]:
-    stmt = select(TransitionRecord).where(
-        TransitionRecord.aggregate_type == "decision", TransitionRecord.aggregate_id == decision_id
-    )
-    return list(session.scalars(stmt.order_by(TransitionRecord.seq)))
 
 
 def meeting_rule_on(session: Session, held_at: dt.datetime) -> ResidentsMeetingRule | None:

@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from governance_api.core.history import HistoryEntry
 from governance_api.core.validators import LongText, ShortText
 
 Category = Literal["project", "public_space", "funds", "rules", "safety", "other"]
@@ -280,14 +281,7 @@ class TallyRead(BaseModel):
     explanation: str
 
 
-class HistoryRead(BaseModel):
-    action: str
-    from_state: str | None
-    to_state: str
-    actor_id: uuid.UUID | None
-    actor_name: str
-    at: dt.datetime
-    comment: str | None
+class HistoryRead(HistoryEntry):
     details: dict[str, Any]
 
 

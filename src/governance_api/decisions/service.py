@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from governance_api.core import errors
 from governance_api.core.actor import Actor
+from governance_api.core.history import history_of
 from governance_api.core.pagination import PageParams, paginate
 from governance_api.core.problems import pydantic_errors
 from governance_api.core.transitions import check_version, record_creation, take_action, touch
@@ -137,19 +138,7 @@ def list_decisions(
 
 def history(session: Session, actor: Actor, decision_id: uuid.UUID) -> list[HistoryRead]:
     _visible(session, actor, decision_id)
-    return [
-        HistoryRead(
-            action=r.action,
-            from_state=r.from_state,
-            to_state=r.to_state,
-            actor_id=r.actor_id,
-            actor_name=r.actor_name,
-            at=r.at,
-            comment=r.comment,
-            details=r.details,
-        )
-        for r in repo.history(session, decision_id)
-    ]
+    return [HistoryRead.of(r, details=r.details) for r in history_of(session, "decision", decision_id)]
 
 
 def get_tally(session: Session, actor: Actor, decision_id: uuid.UUID) -> TallyRead:

@@ -24,7 +24,7 @@ from governance_api.models.disputes import (
     TaskForceDepartment,
 )
 from governance_api.models.org import OrgUnit, User
-from governance_api.models.records import PersonalDataAccess, TransitionRecord
+from governance_api.models.records import PersonalDataAccess
 from governance_api.roles import Role
 from governance_api.settings import DisputeTimeLimits
 
@@ -203,13 +203,6 @@ def confirmations_of(session: Session, dispute_id: uuid.UUID) -> list[JudicialCo
 
 def disposal_report_of(session: Session, dispute_id: uuid.UUID) -> DisposalReport | None:
     return session.scalar(select(DisposalReport).where(DisposalReport.dispute_id == dispute_id))
-
-
-def history_of(session: Session, dispute_id: uuid.UUID) -> list[TransitionRecord]:
-    stmt = select(TransitionRecord).where(
-        TransitionRecord.aggregate_type == "dispute", TransitionRecord.aggregate_id == dispute_id
-    )
-    return list(session.scalars(stmt.order_by(TransitionRecord.seq)))
 
 
 def add(session: Session, row: object) -> None:

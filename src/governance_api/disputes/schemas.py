@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
 
+from governance_api.core.history import HistoryEntry
 from governance_api.core.validators import Code, IdNumber, LongText, MobilePhone, ShortText
 from governance_api.disputes.vocab import (
     AgreementForm,
@@ -368,14 +369,7 @@ class EscalationRead(BaseModel):
     decision_reason: str | None
 
 
-class HistoryItem(BaseModel):
-    action: str
-    from_state: str | None
-    to_state: str
-    actor_id: uuid.UUID | None
-    actor_name: str
-    at: dt.datetime
-    comment: str | None
+class HistoryItem(HistoryEntry):
     level_before: str | None
     level_after: str | None
 

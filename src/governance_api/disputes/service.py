@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from governance_api.core import errors
 from governance_api.core.actor import Actor
+from governance_api.core.history import history_of
 from governance_api.core.machine import Permission
 from governance_api.core.pagination import Page, PageParams, paginate
 from governance_api.core.problems import pydantic_errors
@@ -228,7 +229,7 @@ def public_status(session: Session, tracking_code: str) -> PublicDisputeStatus:
 
 def history(session: Session, actor: Actor, dispute_id: uuid.UUID) -> ItemList[HistoryItem]:
     dispute = _load(session, actor, dispute_id)
-    return ItemList(items=[views.history_item(r) for r in repo.history_of(session, dispute.id)])
+    return ItemList(items=[views.history_item(r) for r in history_of(session, "dispute", dispute.id)])
 
 
 def escalations(session: Session, actor: Actor, dispute_id: uuid.UUID) -> ItemList[EscalationRead]:

@@ -167,14 +167,4 @@ def escalation_read(e: EscalationApplication) -> EscalationRead:
 
 def history_item(r: TransitionRecord) -> HistoryItem:
     details = r.details or {}
-    return HistoryItem(
-        action=r.action,
-        from_state=r.from_state,
-        to_state=r.to_state,
-        actor_id=r.actor_id,
-        actor_name=r.actor_name,
-        at=r.at,
-        comment=r.comment,
-        level_before=details.get("level_before"),
-        level_after=details.get("level_after"),
-    )
+    return HistoryItem.of(r, level_before=details.get("level_before"), level_after=details.get("level_after"))
