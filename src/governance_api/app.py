@@ -23,6 +23,7 @@ from governance_api.db import Database
 from governance_api.decisions.router import router as decisions_router
 from governance_api.disputes.router import router as disputes_router
 from governance_api.health.router import router as health_router
+from governance_api.machines import MACHINES
 from governance_api.meta.router import router as meta_router
 from governance_api.org.router import router as org_router
 from governance_api.settings import Settings, get_settings
@@ -74,7 +75,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.add_middleware(IdempotencyMiddleware, store=IdempotencyStore(database, settings))
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
-    extend_openapi(app)
+    extend_openapi(app, MACHINES)
     return app
 
 

@@ -1,12 +1,10 @@
-"""The registry of state machines the service enforces and publishes."""
+"""The state machines the service enforces and publishes, by name. The top of the import graph:
+``core`` never imports this module; the app hands it to the meta endpoint and the OpenAPI builder."""
 
 from typing import Any
 
 from governance_api.core.machine import StateMachine
+from governance_api.decisions.machine import DECISION_MACHINE
+from governance_api.disputes.machine import DISPUTE_MACHINE
 
-MACHINES: dict[str, StateMachine[Any]] = {}
-
-
-def register(machine: StateMachine[Any]) -> StateMachine[Any]:
-    MACHINES[machine.name] = machine
-    return machine
+MACHINES: dict[str, StateMachine[Any]] = {m.name: m for m in (DECISION_MACHINE, DISPUTE_MACHINE)}

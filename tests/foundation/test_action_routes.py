@@ -9,14 +9,12 @@ from fastapi import APIRouter
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
 
 from foundation.conftest import Shared
 from foundation.factories import assert_problem
 from foundation.widget import WIDGET, Widget, actor, create_widget, snapshot
 from governance_api.app import create_app
-from governance_api.core.action_routes import add_action_routes
-from governance_api.core.actor import Actor
+from governance_api.core.action_routes import Command, add_action_routes
 from governance_api.core.errors import NotFound
 from governance_api.core.scope import within_roles
 from governance_api.core.transitions import take_action
@@ -52,15 +50,14 @@ class WidgetRead(BaseModel):
     allowed_actions: list[str]
 
 
-def perform(
-    session: Session, who: Actor, item_id: uuid.UUID, code: str, raw_body: object, if_match: int | None
-) -> WidgetRead:
+def perform(cmd: Command) -> WidgetRead:
     """What a domain service does: load in scope and locked, act, commit, read back."""
-    stmt = select(Widget).where(Widget.id == item_id, within_roles(who, Widget.scope_path, list(Role)))
+    session, who = cmd.session, cmd.actor
+    stmt = select(Widget).where(Widget.id == cmd.aggregate_id, within_roles(who, Widget.scope_path, list(Role)))
     w = session.scalars(stmt.with_for_update(of=Widget)).one_or_none()
     if w is None:
         raise NotFound("no such widget")
-    take_action(session, WIDGET, w, who, code, raw_body, if_match)
+    take_action(session, WIDGET, w, who, cmd.code, cmd.body, cmd.if_match)
     session.commit()
     return WidgetRead(
         id=w.id,
@@ -166,7 +163,7 @@ def test_unknown_action_bad_id_and_no_token(wclient: TestClient, world: World, w
 def test_openapi_names_each_action_and_its_body(wclient: TestClient) -> None:
     doc = wclient.get("/api/v1/openapi.json").json()
     op = doc["paths"]["/api/v1/widgets/{item_id}/actions/approve"]["post"]
-    assert op["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ApproveBody"}
+    assert op["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/WidgetApproveBody"}
     assert "The score is 3 or more" in op["description"] and "community_secretary" in op["description"]
     assert {"409", "412", "403", "404", "422"} <= set(op["responses"])
-    assert set(doc["components"]["schemas"]["ApproveBody"]["properties"]) == {"reason", "score"}
+    assert set(doc["components"]["schemas"]["WidgetApproveBody"]["properties"]) == {"reason", "score"}

@@ -13,7 +13,7 @@ from foundation.conftest import Shared
 from foundation.widget import (
     STATES,
     WIDGET,
-    ApproveBody,
+    WidgetApproveBody,
     Widget,
     actor,
     create_widget,
@@ -278,7 +278,7 @@ def test_describe_shape() -> None:
         "to": "approved",
         "roles": ["community_secretary"],
         "guards": ["A reason is given", "The score is 3 or more"],
-        "body_schema": "ApproveBody",
+        "body_schema": "WidgetApproveBody",
     }
     assert [a["code"] for a in d["actions"]] == ["submit", "approve", "revise", "withdraw"]
     withdraw = next(a for a in d["actions"] if a["code"] == "withdraw")
@@ -288,7 +288,7 @@ def test_describe_shape() -> None:
         and withdraw["body_schema"] == "EmptyBody"
     )
     assert WIDGET.label_of("approved") == "已批准"
-    assert WIDGET.action("approve") is not None and WIDGET.action("approve").body is ApproveBody  # type: ignore[union-attr]
+    assert WIDGET.action("approve") is not None and WIDGET.action("approve").body is WidgetApproveBody  # type: ignore[union-attr]
 
 
 def _machine(actions: tuple[Action[Widget], ...], initial: str = "draft") -> StateMachine[Widget]:

@@ -7,11 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from foundation.conftest import Shared
-from governance_api.core.actor import Actor, Grant
+from governance_api.core.actor import Actor, Grant, load_actor
 from governance_api.core.scope import under_any, within_roles
 from governance_api.db import Database
 from governance_api.models.org import OrgUnit
-from governance_api.org.repository import load_actor
 from governance_api.roles import OrgKind, Role
 from world import World
 

@@ -10,13 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Column, MetaData, String, Table, Uuid, func, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from governance_api.core.actor import Actor
-from governance_api.core.machine import Action, AnyRole, Guard, State, StateMachine, TransitionContext, missing
+from governance_api.core.actor import Actor, load_actor
+from governance_api.core.machine import Action, AnyRole, Guard, State, StateMachine, WriteContext, missing
 from governance_api.core.transitions import record_creation
 from governance_api.db import Database
 from governance_api.models.base import AggregateMixin, UTCDateTime
 from governance_api.models.records import OutboxEvent, TransitionRecord
-from governance_api.org.repository import load_actor
 from governance_api.roles import Role
 
 
@@ -37,30 +36,30 @@ class Widget(AggregateMixin, WidgetBase):
     note: Mapped[str | None] = mapped_column(String(200))
 
 
-class SubmitBody(BaseModel):
+class WidgetSubmitBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     note: str | None = Field(default=None, max_length=50)
 
 
-class ApproveBody(BaseModel):
+class WidgetApproveBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: str | None = Field(default=None, max_length=50)
     score: int | None = Field(default=None, ge=0)
 
 
-def _has_title(ctx: TransitionContext[Widget]) -> list[str]:
+def _has_title(ctx: WriteContext[Widget]) -> list[str]:
     return missing([("title", ctx.aggregate.title)])
 
 
-def _has_reason(ctx: TransitionContext[Widget]) -> list[str]:
+def _has_reason(ctx: WriteContext[Widget]) -> list[str]:
     return missing([("reason", ctx.body.reason)])
 
 
-def _score_high(ctx: TransitionContext[Widget]) -> list[str]:
+def _score_high(ctx: WriteContext[Widget]) -> list[str]:
     return [] if (ctx.body.score or 0) >= 3 else ["score"]
 
 
-def _keep_note(ctx: TransitionContext[Widget]) -> None:
+def _keep_note(ctx: WriteContext[Widget]) -> None:
     ctx.aggregate.note = ctx.body.note
     ctx.emit("widget.noted", {"note": ctx.body.note})
 
@@ -85,7 +84,7 @@ WIDGET: StateMachine[Widget] = StateMachine(
             ("draft",),
             "submitted",
             AnyRole((Role.community_staff, Role.community_secretary)),
-            body=SubmitBody,
+            body=WidgetSubmitBody,
             guards=(Guard("The widget has a title", _has_title),),
             effect=_keep_note,
             comment_field="note",
@@ -96,7 +95,7 @@ WIDGET: StateMachine[Widget] = StateMachine(
             ("submitted",),
             "approved",
             AnyRole((Role.community_secretary,)),
-            body=ApproveBody,
+            body=WidgetApproveBody,
             guards=(Guard("A reason is given", _has_reason), Guard("The score is 3 or more", _score_high)),
             comment_field="reason",
         ),

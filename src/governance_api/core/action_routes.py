@@ -1,22 +1,52 @@
-"""One POST route per action of a machine (``/{resource}/{id}/actions/{action}``), generated from
-the definition so the OpenAPI document names each action and its body."""
+"""Routes generated from a machine's definition: one POST per action
+(``/{resource}/{id}/actions/{action}``) and one route per activity at the path its router gives it
+(``/{resource}/{id}/ballots``, ``…/filings/{filing_id}/response``). Each names its step, states,
+roles and guards in OpenAPI, declares its body by reference, and hands the service a ``Command``."""
 
+import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Path, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from governance_api.core.actor import Actor
-from governance_api.core.deps import CurrentActor, WriteSession
-from governance_api.core.http import if_match, json_body, set_etag
-from governance_api.core.machine import StateMachine
-from governance_api.core.openapi import action_body_ref
+from governance_api.core.deps import CurrentActor, WriteSession, get_settings
+from governance_api.core.http import IfMatch, RawBody, set_etag
+from governance_api.core.machine import Action, StateMachine, Step
+from governance_api.core.openapi import body_ref
 from governance_api.core.problems import WRITE_PROBLEMS, responses
+from governance_api.settings import Settings
 
-Perform = Callable[[Session, Actor, uuid.UUID, str, Any, int | None], BaseModel]
+
+@dataclass(frozen=True)
+class Command:
+    """One state-dependent write as a generated route hands it to the domain's service."""
+
+    session: Session
+    actor: Actor
+    settings: Settings
+    aggregate_id: uuid.UUID
+    code: str
+    body: Any
+    if_match: int | None
+    item_id: uuid.UUID | None = None
+
+
+Perform = Callable[[Command], BaseModel]
+
+
+@dataclass(frozen=True)
+class ActivityRoute:
+    """Where an activity is served: ``path`` below ``/{resource}/{item_id}/`` (with one
+    ``{name_id}`` when the activity acts on a sub-record), its method and status."""
+
+    path: str
+    method: str = "POST"
+    status_code: int = 201
 
 
 def add_action_routes(
@@ -30,10 +60,41 @@ def add_action_routes(
             response_model=read_model,
             name=f"{machine.name}_{action.code}",
             summary=f"{action.code} ({action.label})",
-            description=_describe(machine, action.code),
+            description=describe(action),
             responses=responses(*WRITE_PROBLEMS),
-            openapi_extra={"requestBody": action_body_ref(action.body.__name__)},
+            openapi_extra={"requestBody": body_ref(action.body.__name__)},
         )
+
+
+def add_activity_routes(
+    router: APIRouter,
+    machine: StateMachine[Any],
+    resource: str,
+    read_model: type[BaseModel],
+    routes: Mapping[str, ActivityRoute],
+    perform: Perform,
+) -> None:
+    """One route per activity; every activity must have a route and every route an activity."""
+    assert set(routes) == {a.code for a in machine.activities}, f"{machine.name}: activities and routes differ"
+    for activity in machine.activities:
+        route = routes[activity.code]
+        names = re.findall(r"{(\w+)}", route.path)
+        assert len(names) == (1 if activity.item else 0), f"{machine.name}.{activity.code}: path parameters"
+        router.add_api_route(
+            f"/{resource}/{{item_id}}/{route.path}",
+            _item_endpoint(activity.code, perform, names[0]) if names else _endpoint(activity.code, perform),
+            methods=[route.method],
+            status_code=route.status_code,
+            response_model=activity.result or read_model,
+            name=f"{machine.name}_{activity.code}",
+            summary=f"{activity.code} ({activity.label})",
+            description=describe(activity),
+            responses=responses(*WRITE_PROBLEMS),
+            openapi_extra={"requestBody": body_ref(activity.body.__name__, required=True)},
+        )
+
+
+Settings_ = Annotated[Settings, Depends(get_settings)]
 
 
 def _endpoint(code: str, perform: Perform) -> Callable[..., BaseModel]:
@@ -42,21 +103,46 @@ def _endpoint(code: str, perform: Perform) -> Callable[..., BaseModel]:
         response: Response,
         actor: CurrentActor,
         session: WriteSession,
-        expected: Annotated[int | None, Depends(if_match)],
-        body: Annotated[Any, Depends(json_body)],
+        settings: Settings_,
+        expected: IfMatch,
+        body: RawBody,
     ) -> BaseModel:
-        result = perform(session, actor, item_id, code, body, expected)
-        set_etag(response, int(getattr(result, "version")))  # noqa: B009
+        result = perform(Command(session, actor, settings, item_id, code, body, expected))
+        _etag(response, result)
         return result
 
     return endpoint
 
 
-def _describe(machine: StateMachine[Any], code: str) -> str:
-    action = machine.action(code)
-    assert action is not None
-    guards = "".join(f"\n- {g.description}" for g in action.guards) or " none"
-    return (
-        f"From {', '.join(action.sources)} to {action.target}. Roles: {', '.join(action.permission.describe())}."
-        f"\n\nGuards:{guards}"
-    )
+def _item_endpoint(code: str, perform: Perform, name: str) -> Callable[..., BaseModel]:
+    def endpoint(
+        item_id: uuid.UUID,
+        sub_id: Annotated[uuid.UUID, Path(alias=name)],
+        response: Response,
+        actor: CurrentActor,
+        session: WriteSession,
+        settings: Settings_,
+        expected: IfMatch,
+        body: RawBody,
+    ) -> BaseModel:
+        result = perform(Command(session, actor, settings, item_id, code, body, expected, sub_id))
+        _etag(response, result)
+        return result
+
+    return endpoint
+
+
+def _etag(response: Response, result: BaseModel) -> None:
+    """A response that is the aggregate itself (it carries ``version``) gets its ETag."""
+    version = getattr(result, "version", None)
+    if isinstance(version, int):
+        set_etag(response, version)
+
+
+def describe(step: Step[Any]) -> str:
+    guards = "".join(f"\n- {g.description}" for g in step.guards) or " none"
+    if isinstance(step, Action):
+        where = f"From {', '.join(step.sources)} to {step.target}"
+    else:
+        where = f"While {', '.join(step.states)}" + (f", on one {step.item.noun}" if step.item else "")
+    return f"{where}. Roles: {', '.join(step.permission.describe())}.\n\nGuards:{guards}"

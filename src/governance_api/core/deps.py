@@ -7,10 +7,9 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from governance_api.core.actor import Actor
+from governance_api.core.actor import Actor, load_actor
 from governance_api.core.errors import Unauthorized
 from governance_api.db import Database
-from governance_api.org import repository as org_repo
 from governance_api.settings import Settings
 from governance_api.tokens import InvalidToken, subject_of
 
@@ -58,7 +57,7 @@ def current_actor(
     except InvalidToken as exc:
         raise Unauthorized("the token is invalid or expired") from exc
     with db.session(write=False) as session:
-        actor = org_repo.load_actor(session, user_id)
+        actor = load_actor(session, user_id)
     if actor is None:
         raise Unauthorized("the token's user no longer exists or is disabled")
     return actor

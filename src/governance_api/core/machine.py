@@ -1,29 +1,33 @@
 """The declarative state-machine definition type.
 
-A machine is data: states (zh labels, terminal flags) and actions (from-states, to-state, who may
-take it, body schema, guards, effect). ``core.transitions`` enforces it, ``allowed_actions`` reads
-it, and ``GET /api/v1/meta/state-machines`` publishes it; no rule of a machine lives anywhere else.
+A machine is data: states (zh labels, terminal flags), the **actions** that move a record from
+state to state, and the **activities** (活动) — every other write whose admission depends on the
+record's state: a ballot while consulting, a mediation session while mediating, a checklist saved
+while screening. Both kinds name the states they are allowed in, who may take them, their body
+schema and their guards. ``core.transitions`` admits both through one path, ``allowed_actions`` and
+``allowed_activities`` read them, the generated routes and ``GET /api/v1/meta/state-machines``
+publish them; no rule of a machine lives anywhere else.
 """
 
 import datetime as dt
+import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from governance_api.core.actor import Actor
+from governance_api.core.schemas import Input
 from governance_api.models.base import AggregateMixin
 from governance_api.roles import Role
 
 AggT = TypeVar("AggT", bound=AggregateMixin)
 
 
-class EmptyBody(BaseModel):
+class EmptyBody(Input):
     """The body of an action that takes no fields: ``{}``."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,7 @@ class State:
 
 
 class Permission(Protocol[AggT]):  # type: ignore[misc]
-    """Who may take an action on a given aggregate (evaluated after scope and state checks)."""
+    """Who may take a step on a given aggregate (evaluated after scope and state checks)."""
 
     def allows(self, actor: Actor, aggregate: AggT) -> bool: ...
 
@@ -55,14 +59,16 @@ class AnyRole(Generic[AggT]):
 
 
 @dataclass
-class TransitionContext(Generic[AggT]):
-    """What guards and effects see: the locked aggregate, the caller, the validated body."""
+class WriteContext(Generic[AggT]):
+    """What validators, guards and effects see: the locked aggregate, the caller, the validated
+    body, and for an activity on a sub-record (``…/filings/{id}/response``) that sub-record."""
 
     session: Session
     aggregate: AggT
     actor: Actor
     body: Any
     now: dt.datetime
+    item: Any = None
     events: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     comment: str | None = None
 
@@ -70,16 +76,21 @@ class TransitionContext(Generic[AggT]):
         self.events.append((kind, payload or {}))
 
 
+Check = Callable[[WriteContext[AggT]], None]
+
+
 @dataclass(frozen=True)
 class Guard(Generic[AggT]):
     """A precondition: ``check`` returns the unmet conditions (empty when it holds)."""
 
     description: str
-    check: Callable[[TransitionContext[AggT]], list[str]]
+    check: Callable[[WriteContext[AggT]], list[str]]
 
 
 @dataclass(frozen=True)
 class Action(Generic[AggT]):
+    """A transition: from one of ``sources`` to ``target``."""
+
     code: str
     label: str  # zh
     sources: tuple[str, ...]
@@ -87,8 +98,54 @@ class Action(Generic[AggT]):
     permission: Permission[AggT]
     body: type[BaseModel] = EmptyBody
     guards: tuple[Guard[AggT], ...] = ()
-    effect: Callable[[TransitionContext[AggT]], None] | None = None
+    effect: Callable[[WriteContext[AggT]], None] | None = None
     comment_field: str | None = None  # the body field copied into the history comment
+    validate: Check[AggT] | None = None  # body rules that depend on the record (422)
+    unique: Check[AggT] | None = None  # raises ``Duplicate`` (409) when the thing is recorded already
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        return self.sources
+
+
+@dataclass(frozen=True)
+class Item(Generic[AggT]):
+    """The sub-record an activity acts on, addressed in its path (``…/filings/{filing_id}/response``).
+
+    ``load`` finds it under the aggregate (absent: 404, like a record outside scope); ``open`` says
+    whether it still takes the activity in the aggregate's state (else 409 ``transition_not_allowed``);
+    ``allows`` whether this caller may act on this one (else 403)."""
+
+    noun: str
+    load: Callable[[Session, AggT, uuid.UUID], Any | None]
+    open: Callable[[AggT, Any], bool] = lambda aggregate, item: True
+    allows: Callable[[Actor, AggT, Any], bool] = lambda actor, aggregate, item: True
+
+
+@dataclass(frozen=True)
+class Activity(Generic[AggT]):
+    """A state-dependent write that does not change state (活动): a sub-record or a saved checklist.
+
+    ``effect`` writes and returns what was written; the engine then bumps the aggregate's version
+    (sub-records are part of the aggregate: an If-Match read before them is stale after). With
+    ``in_history`` the write is also a history entry and an outbox event, like a transition."""
+
+    code: str
+    label: str  # zh
+    states: tuple[str, ...]
+    permission: Permission[AggT]
+    effect: Callable[[WriteContext[AggT]], Any]
+    body: type[BaseModel] = EmptyBody
+    result: type[BaseModel] | None = None  # the read of what was written; None: the aggregate's own read
+    guards: tuple[Guard[AggT], ...] = ()
+    validate: Check[AggT] | None = None
+    unique: Check[AggT] | None = None
+    item: Item[AggT] | None = None
+    in_history: bool = False
+    comment_field: str | None = None
+
+
+Step = Action[AggT] | Activity[AggT]
 
 
 @dataclass(frozen=True)
@@ -99,6 +156,7 @@ class StateMachine(Generic[AggT]):
     initial: str
     create_roles: tuple[Role, ...]
     actions: tuple[Action[AggT], ...]
+    activities: tuple[Activity[AggT], ...] = ()
     facets: Callable[[AggT], dict[str, Any]] | None = None  # recorded before/after in history
 
     def __post_init__(self) -> None:
@@ -108,10 +166,25 @@ class StateMachine(Generic[AggT]):
         for a in self.actions:
             assert a.target in codes and set(a.sources) <= codes, f"{self.name}.{a.code}: unknown state"
             assert not set(a.sources) & terminal, f"{self.name}.{a.code}: leaves a terminal state"
-        assert len({a.code for a in self.actions}) == len(self.actions), f"{self.name}: duplicate action"
+        for act in self.activities:
+            assert act.states and set(act.states) <= codes, f"{self.name}.{act.code}: unknown state"
+        steps = [s.code for s in self.steps]
+        assert len(set(steps)) == len(steps), f"{self.name}: duplicate action or activity code"
+
+    @property
+    def steps(self) -> tuple["Step[AggT]", ...]:
+        """Every action and activity, the things a caller can do to a record."""
+        return (*self.actions, *self.activities)
+
+    @property
+    def terminal_states(self) -> frozenset[str]:
+        return frozenset(s.code for s in self.states if s.terminal)
 
     def action(self, code: str) -> Action[AggT] | None:
         return next((a for a in self.actions if a.code == code), None)
+
+    def activity(self, code: str) -> Activity[AggT] | None:
+        return next((a for a in self.activities if a.code == code), None)
 
     def state(self, code: str) -> State:
         return next(s for s in self.states if s.code == code)
@@ -124,6 +197,13 @@ class StateMachine(Generic[AggT]):
         evaluated: they depend on the body, and a failing guard answers with what is unmet."""
         return [a.code for a in self.actions if aggregate.state in a.sources and a.permission.allows(actor, aggregate)]
 
+    def allowed_activities(self, aggregate: AggT, actor: Actor) -> list[str]:
+        """Activities open in the current state that the caller may take (for an activity on a
+        sub-record: on at least one of them). Guards and uniqueness are not evaluated."""
+        return [
+            a.code for a in self.activities if aggregate.state in a.states and a.permission.allows(actor, aggregate)
+        ]
+
     def describe(self) -> dict[str, Any]:
         return {
             "name": self.name,
@@ -132,6 +212,7 @@ class StateMachine(Generic[AggT]):
             "create_roles": [r.value for r in self.create_roles],
             "states": [{"code": s.code, "label": s.label, "terminal": s.terminal} for s in self.states],
             "actions": [_describe_action(a) for a in self.actions],
+            "activities": [_describe_activity(a) for a in self.activities],
         }
 
 
@@ -147,6 +228,25 @@ def _describe_action(a: Action[Any]) -> dict[str, Any]:
     }
 
 
+def _describe_activity(a: Activity[Any]) -> dict[str, Any]:
+    return {
+        "code": a.code,
+        "label": a.label,
+        "states": list(a.states),
+        "roles": a.permission.describe(),
+        "guards": [g.description for g in a.guards],
+        "body_schema": a.body.__name__,
+        "result_schema": a.result.__name__ if a.result else None,
+        "item": a.item.noun if a.item else None,
+        "in_history": a.in_history,
+    }
+
+
 def missing(values: Sequence[tuple[str, object]]) -> list[str]:
     """Guard helper: the names whose value is None or blank."""
     return [name for name, v in values if v is None or (isinstance(v, str) and not v.strip())]
+
+
+def given(name: str) -> Guard[Any]:
+    """Guard: the body field ``name`` is given and not blank."""
+    return Guard(f"{name} is given (non-blank)", lambda ctx: missing([(name, getattr(ctx.body, name))]))

@@ -1,31 +1,54 @@
-"""OpenAPI additions: the body schema of every state-machine action, which action routes validate
-themselves (after scope, state and role) and so declare by reference."""
+"""OpenAPI additions: the body schema of every action and activity, which the generated routes
+validate themselves (after scope, state and role) and so declare by reference."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from pydantic import BaseModel
 
-from governance_api.machines import MACHINES
+from governance_api.core.machine import StateMachine
 
 REF = "#/components/schemas/{model}"
 
 
-def action_body_ref(name: str) -> dict[str, Any]:
-    return {"required": False, "content": {"application/json": {"schema": {"$ref": REF.format(model=name)}}}}
+def body_ref(name: str, required: bool = False) -> dict[str, Any]:
+    return {"required": required, "content": {"application/json": {"schema": {"$ref": REF.format(model=name)}}}}
 
 
-def extend_openapi(app: FastAPI) -> None:
+def _inline(schema: Any, defs: dict[str, Any]) -> Any:
+    if isinstance(schema, dict):
+        if "$ref" in schema:
+            return _inline(defs[schema["$ref"].rsplit("/", 1)[-1]], defs)
+        return {k: _inline(v, defs) for k, v in schema.items()}
+    if isinstance(schema, list):
+        return [_inline(v, defs) for v in schema]
+    return schema
+
+
+def inline_body(model: type[BaseModel]) -> dict[str, Any]:
+    """``openapi_extra`` declaring ``model`` as the JSON body of a route that reads the raw body and
+    lets the service validate it (after scope and role), inlined so no component is needed."""
+    schema = model.model_json_schema()
+    defs = schema.pop("$defs", {})
+    body = {"required": True, "content": {"application/json": {"schema": _inline(schema, defs)}}}
+    return {"requestBody": body}
+
+
+def extend_openapi(app: FastAPI, machines: Mapping[str, StateMachine[Any]]) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
         doc = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
         schemas = doc.setdefault("components", {}).setdefault("schemas", {})
-        for machine in MACHINES.values():
-            for action in machine.actions:
-                schema = action.body.model_json_schema(ref_template=REF)
+        for machine in machines.values():
+            for step in machine.steps:
+                schema = step.body.model_json_schema(ref_template=REF)
                 schemas.update(schema.pop("$defs", {}))
-                schemas[action.body.__name__] = schema
+                known = schemas.get(step.body.__name__)
+                assert known in (None, schema), f"two body schemas named {step.body.__name__}"
+                schemas[step.body.__name__] = schema
         app.openapi_schema = doc
         return doc
 

@@ -19,8 +19,15 @@ MAX_LIMIT = 200
 
 
 class Page(BaseModel, Generic[T]):
+    """The one list envelope (API.md "Lists"): a page of items and the cursor of the next page, or
+    a whole sub-resource list (ballots, sessions, history …) with ``next_cursor`` null."""
+
     items: list[T]
     next_cursor: str | None
+
+    @classmethod
+    def whole(cls, items: list[T]) -> "Page[T]":
+        return cls(items=items, next_cursor=None)
 
 
 @dataclass(frozen=True)

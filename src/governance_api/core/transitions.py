@@ -1,21 +1,24 @@
-"""The one service path every state-machine action goes through.
+"""The one admission path every state-dependent write goes through: actions and activities alike.
 
 Inside the caller's transaction, on an aggregate the repository has already loaded within the
-caller's scope and locked (``SELECT … FOR UPDATE`` on PostgreSQL; ``BEGIN IMMEDIATE`` on SQLite):
-If-Match (412) → valid from the current state (409 ``transition_not_allowed``) → role (403) →
-body (422) → guards (409 ``guard_failed``) → effect, state change, version bump, history row and
-events, all flushed together so they commit or roll back as one.
+caller's scope and locked (``SELECT … FOR UPDATE`` on PostgreSQL; ``BEGIN IMMEDIATE`` on SQLite),
+API.md's order of checks, the first failing one answering:
+sub-record under the aggregate (404) → If-Match (412) → allowed in the current state (409
+``transition_not_allowed``) → role (403) → body (422, the schema then the rules that depend on the
+record) → uniqueness (409 ``duplicate``) → guards (409 ``guard_failed``). Then the effect, the
+version bump and — for transitions and activities kept in the history — the history row and the
+outbox events, all flushed together so they commit or roll back as one.
 """
 
+import uuid
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from governance_api.core import errors
 from governance_api.core.actor import Actor
-from governance_api.core.machine import AggT, StateMachine, TransitionContext
-from governance_api.core.problems import pydantic_errors
+from governance_api.core.machine import Action, Activity, AggT, StateMachine, Step, WriteContext
+from governance_api.core.schemas import parse
 from governance_api.models.base import AggregateMixin, utcnow
 from governance_api.models.records import OutboxEvent, TransitionRecord
 
@@ -23,6 +26,47 @@ from governance_api.models.records import OutboxEvent, TransitionRecord
 def check_version(aggregate: AggregateMixin, if_match: int | None) -> None:
     if if_match is not None and if_match != aggregate.version:
         raise errors.VersionConflict(f"If-Match {if_match} does not match the current version {aggregate.version}")
+
+
+def admit(
+    session: Session,
+    machine: StateMachine[AggT],
+    step: Step[AggT],
+    aggregate: AggT,
+    actor: Actor,
+    raw_body: Any,
+    if_match: int | None,
+    item_id: uuid.UUID | None = None,
+) -> WriteContext[AggT]:
+    """Run every check of ``step`` in API.md's order; the context of an admitted write."""
+    item = _item(session, step, aggregate, item_id)
+    check_version(aggregate, if_match)
+    rule = step.item if isinstance(step, Activity) else None
+    if aggregate.state not in step.states or (rule is not None and not rule.open(aggregate, item)):
+        raise errors.TransitionNotAllowed(step.code, aggregate.state)
+    if not step.permission.allows(actor, aggregate) or (rule is not None and not rule.allows(actor, aggregate, item)):
+        raise errors.Forbidden(f"your roles may not '{step.code}' on this {machine.name}")
+    body = parse(step.body, raw_body)
+    ctx = WriteContext(session=session, aggregate=aggregate, actor=actor, body=body, now=utcnow(), item=item)
+    for check in (step.validate, step.unique):
+        if check is not None:
+            check(ctx)
+    unmet = [u for guard in step.guards for u in guard.check(ctx)]
+    if unmet:
+        raise errors.GuardFailed(unmet)
+    if step.comment_field:
+        ctx.comment = getattr(body, step.comment_field, None)
+    return ctx
+
+
+def _item(session: Session, step: Step[AggT], aggregate: AggT, item_id: uuid.UUID | None) -> Any:
+    rule = step.item if isinstance(step, Activity) else None
+    if rule is None:
+        return None
+    found = rule.load(session, aggregate, item_id) if item_id is not None else None
+    if found is None:
+        raise errors.NotFound(f"no such {rule.noun}")
+    return found
 
 
 def take_action(
@@ -37,39 +81,57 @@ def take_action(
     action = machine.action(action_code)
     if action is None:
         raise errors.NotFound(f"no action '{action_code}' on {machine.name}")
-    check_version(aggregate, if_match)
-    if aggregate.state not in action.sources:
-        raise errors.TransitionNotAllowed(action.code, aggregate.state)
-    if not action.permission.allows(actor, aggregate):
-        raise errors.Forbidden(f"your roles may not '{action.code}' this {machine.name}")
-    try:
-        body = action.body.model_validate({} if raw_body is None else raw_body)
-    except ValidationError as exc:
-        raise pydantic_errors(exc) from exc
-    ctx = TransitionContext(session=session, aggregate=aggregate, actor=actor, body=body, now=utcnow())
-    unmet = [u for guard in action.guards for u in guard.check(ctx)]
-    if unmet:
-        raise errors.GuardFailed(unmet)
-    if action.comment_field:
-        ctx.comment = getattr(body, action.comment_field, None)
+    ctx = admit(session, machine, action, aggregate, actor, raw_body, if_match)
+    return _transition(session, machine, action, ctx)
+
+
+def _transition(
+    session: Session, machine: StateMachine[AggT], action: Action[AggT], ctx: WriteContext[AggT]
+) -> TransitionRecord:
+    aggregate = ctx.aggregate
     before = machine.facets(aggregate) if machine.facets else {}
     from_state = aggregate.state
     if action.effect:
         action.effect(ctx)
     aggregate.state = action.target
-    return _record(session, machine, aggregate, actor, action.code, from_state, before, ctx)
+    return _record(session, machine, action.code, from_state, before, ctx)
+
+
+def do_activity(
+    session: Session,
+    machine: StateMachine[AggT],
+    aggregate: AggT,
+    actor: Actor,
+    code: str,
+    raw_body: Any,
+    if_match: int | None = None,
+    item_id: uuid.UUID | None = None,
+) -> tuple[WriteContext[AggT], Any]:
+    """Admit and perform an activity; (its context, what its effect wrote). The aggregate's version
+    is bumped; an ``in_history`` activity also leaves a history row and an outbox event."""
+    activity = machine.activity(code)
+    if activity is None:
+        raise errors.NotFound(f"no activity '{code}' on {machine.name}")
+    ctx = admit(session, machine, activity, aggregate, actor, raw_body, if_match, item_id)
+    before = machine.facets(aggregate) if machine.facets else {}
+    written = activity.effect(ctx)
+    if activity.in_history:
+        _record(session, machine, code, aggregate.state, before, ctx)
+    else:
+        touch(session, aggregate)
+    return ctx, written
 
 
 def record_creation(
     session: Session, machine: StateMachine[AggT], aggregate: AggT, actor: Actor, comment: str | None = None
 ) -> TransitionRecord:
     """History for the ``create`` of a new aggregate (added to the session, not yet flushed)."""
-    ctx: TransitionContext[AggT] = TransitionContext(
+    ctx: WriteContext[AggT] = WriteContext(
         session=session, aggregate=aggregate, actor=actor, body=None, now=utcnow(), comment=comment
     )
     aggregate.state = machine.initial
     session.add(aggregate)
-    return _record(session, machine, aggregate, actor, "create", None, {}, ctx)
+    return _record(session, machine, "create", None, {}, ctx)
 
 
 def touch(session: Session, aggregate: AggregateMixin) -> None:
@@ -81,13 +143,12 @@ def touch(session: Session, aggregate: AggregateMixin) -> None:
 def _record(
     session: Session,
     machine: StateMachine[AggT],
-    aggregate: AggT,
-    actor: Actor,
     action: str,
     from_state: str | None,
     before: dict[str, Any],
-    ctx: TransitionContext[AggT],
+    ctx: WriteContext[AggT],
 ) -> TransitionRecord:
+    aggregate = ctx.aggregate
     aggregate.updated_at = ctx.now
     session.flush()  # the ORM's compare-and-set bumps ``version`` here
     after = machine.facets(aggregate) if machine.facets else {}
@@ -99,8 +160,8 @@ def _record(
         action=action,
         from_state=from_state,
         to_state=aggregate.state,
-        actor_id=actor.user_id,
-        actor_name=actor.display_name,
+        actor_id=ctx.actor.user_id,
+        actor_name=ctx.actor.display_name,
         at=ctx.now,
         comment=ctx.comment,
         details=details,

@@ -1,9 +1,12 @@
-"""Field types shared by schemas: bounded text, mainland mobile numbers, resident ID numbers (GB 11643)."""
+"""Field types shared by schemas: bounded text, times and Shanghai calendar days, mainland mobile
+numbers, resident ID numbers (GB 11643). Every domain takes these from here, never writes its own."""
 
+import datetime as dt
 import re
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, StringConstraints
 
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits only: \d also matches ٣, ３, …
 ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
@@ -12,6 +15,8 @@ _ID_CHECK = "10X98765432"
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+# A text a guard names: blank counts as "missing" for the guard (409 guard_failed), not as a 422.
+GuardText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Code = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 ]
@@ -50,3 +55,31 @@ def mask_phone(phone: str) -> str:
 def mask_id_number(id_number: str) -> str:
     """``310…1234`` → ``310***********1234``."""
     return id_number[:3] + "*" * (len(id_number) - 7) + id_number[-4:] if len(id_number) > 7 else "****"
+
+
+# --- times -----------------------------------------------------------------------------------------
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # calendar days (due_on, signed_on, …) are days here (API.md)
+CLOCK_SLACK = dt.timedelta(minutes=5)  # a client's clock may run this far ahead of ours
+
+
+def today_in_shanghai() -> dt.date:
+    return dt.datetime.now(SHANGHAI).date()
+
+
+def _past_time(value: dt.datetime) -> dt.datetime:
+    if value > dt.datetime.now(dt.UTC) + CLOCK_SLACK:
+        raise ValueError("must not be in the future")
+    return value
+
+
+def _past_day(value: dt.date) -> dt.date:
+    if value > today_in_shanghai():
+        raise ValueError("must not be in the future (Asia/Shanghai calendar day)")
+    return value
+
+
+# One time type for bodies and queries: RFC 3339 with a zone (a naive time is a 422, never guessed).
+Time = AwareDatetime
+PastTime = Annotated[AwareDatetime, AfterValidator(_past_time)]
+PastDay = Annotated[dt.date, AfterValidator(_past_day)]

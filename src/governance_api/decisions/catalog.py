@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from governance_api.core import errors
 from governance_api.core.actor import Actor
 from governance_api.core.pagination import PageParams, paginate
+from governance_api.core.scope import street_path
 from governance_api.decisions import repository as repo
-from governance_api.decisions.rules import street_path
 from governance_api.decisions.schemas import CatalogEntryCreate, CatalogEntryRead, CatalogEntryUpdate
 from governance_api.models.base import utcnow
 from governance_api.models.decisions import CatalogEntry, CatalogVersion

@@ -18,9 +18,10 @@ from decimal import Decimal
 from typing import Any
 
 from governance_api.core.errors import NotAMajorDecision
-from governance_api.core.machine import Action, AnyRole, Guard, State, StateMachine, TransitionContext, missing
+from governance_api.core.machine import Action, AnyRole, Guard, State, StateMachine, WriteContext, given, missing
 from governance_api.decisions import repository as repo
 from governance_api.decisions import rules
+from governance_api.decisions.activities import ACTIVITIES
 from governance_api.decisions.schemas import (
     ApproveBody,
     OpenConsultationBody,
@@ -28,11 +29,10 @@ from governance_api.decisions.schemas import (
     ReasonBody,
     SummaryBody,
 )
-from governance_api.machines import register
 from governance_api.models.decisions import Decision, Filing, ReviewCondition
 from governance_api.roles import Role
 
-Ctx = TransitionContext[Decision]
+Ctx = WriteContext[Decision]
 
 SECRETARY = AnyRole[Decision]((Role.community_secretary,))
 JUDICIAL = AnyRole[Decision]((Role.judicial_officer,))
@@ -48,10 +48,6 @@ STATES = (
     State("withdrawn", "已撤回", terminal=True),
     State("rejected", "未通过审核", terminal=True),
 )
-
-
-def _field(name: str) -> Guard[Decision]:
-    return Guard(f"{name} is given (non-blank)", lambda ctx: missing([(name, getattr(ctx.body, name))]))
 
 
 # --- propose -------------------------------------------------------------------------------------
@@ -200,6 +196,7 @@ DECISION_MACHINE: StateMachine[Decision] = StateMachine(
     initial="listed",
     create_roles=(Role.community_secretary, Role.community_staff),
     facets=_facets,
+    activities=ACTIVITIES,
     actions=(
         Action(
             "propose",
@@ -209,9 +206,9 @@ DECISION_MACHINE: StateMachine[Decision] = StateMachine(
             SECRETARY,
             ProposeBody,
             guards=(
-                _field("plan"),
-                _field("scope"),
-                _field("schedule"),
+                given("plan"),
+                given("scope"),
+                given("schedule"),
                 Guard("amount given where the catalog entry has a threshold, at least the threshold", _amount_given),
             ),
             effect=_propose,
@@ -248,7 +245,7 @@ DECISION_MACHINE: StateMachine[Decision] = StateMachine(
             "proposed",
             SECRETARY,
             ReasonBody,
-            guards=(_field("reason"),),
+            guards=(given("reason"),),
             comment_field="reason",
         ),
         Action(
@@ -279,7 +276,7 @@ DECISION_MACHINE: StateMachine[Decision] = StateMachine(
             "proposed",
             JUDICIAL,
             ReasonBody,
-            guards=(_field("reason"),),
+            guards=(given("reason"),),
             comment_field="reason",
         ),
         Action(
@@ -289,7 +286,7 @@ DECISION_MACHINE: StateMachine[Decision] = StateMachine(
             "rejected",
             JUDICIAL,
             ReasonBody,
-            guards=(_field("reason"),),
+            guards=(given("reason"),),
             comment_field="reason",
         ),
         Action(
@@ -300,7 +297,7 @@ DECISION_MACHINE: StateMachine[Decision] = StateMachine(
             SECRETARY,
             SummaryBody,
             guards=(
-                _field("summary"),
+                given("summary"),
                 Guard("every review condition is marked met (conditions_met)", _conditions_met),
             ),
             effect=_set("summary"),
@@ -313,10 +310,8 @@ DECISION_MACHINE: StateMachine[Decision] = StateMachine(
             "withdrawn",
             SECRETARY,
             ReasonBody,
-            guards=(_field("reason"),),
+            guards=(given("reason"),),
             comment_field="reason",
         ),
     ),
 )
-
-register(DECISION_MACHINE)

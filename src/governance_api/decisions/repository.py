@@ -4,13 +4,13 @@ never loaded (404). Flushes, never commits."""
 import datetime as dt
 import uuid
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Select, and_, exists, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from governance_api.core.actor import Actor
 from governance_api.core.scope import under_any
+from governance_api.core.validators import SHANGHAI
 from governance_api.models.decisions import (
     Ballot,
     CatalogEntry,
@@ -25,8 +25,6 @@ from governance_api.models.decisions import (
 )
 from governance_api.models.org import OrgUnit
 from governance_api.roles import Role
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # Roles that see a community's decisions by scope (a role on a unit covers its subtree). Residents
 # and integration clients see none (DOMAIN.md §1); department officers see those filed to them.

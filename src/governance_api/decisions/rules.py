@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from sqlalchemy.orm import Session
 
+from governance_api.core.scope import street_path
 from governance_api.decisions import repository as repo
 from governance_api.decisions import tally as t
 from governance_api.models.decisions import CatalogVersion, Decision
@@ -48,11 +49,6 @@ def tally(session: Session, decision: Decision) -> t.Tally:
         facts_m = t.MeetingFacts(latest.kind, latest.attendees, latest.votes_for, latest.minutes)
         return t.residents_tally(decision.eligible_residents or 0, facts_m, rule_data)
     return t.consultation_tally([t.MeetingFacts(m.kind, m.attendees, m.votes_for, m.minutes) for m in meetings])
-
-
-def street_path(path: str) -> str:
-    """Streets are roots of the org tree: the first segment of a path is its street."""
-    return "/" + path.strip("/").split("/")[0] + "/"
 
 
 def filing_departments(session: Session, decision: Decision) -> list[OrgUnit]:

@@ -5,15 +5,23 @@ checked by the machine's guards, so a missing one answers 409 ``guard_failed``."
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from governance_api.core.history import HistoryEntry
-from governance_api.core.validators import LongText, ShortText
+from governance_api.core.schemas import Input, Target
+from governance_api.core.validators import GuardText, LongText, PastTime, ShortText
+from governance_api.decisions.vocab import (
+    BallotChoice,
+    Category,
+    ConsensusRule,
+    FilingAnswer,
+    MeetingKind,
+    OpinionConclusion,
+    ReviewConclusion,
+)
 
-Category = Literal["project", "public_space", "funds", "rules", "safety", "other"]
-ConsensusRule = Literal["owners_special", "owners_ordinary", "residents_meeting", "consultation"]
 CatalogCode = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_]*$")
 ]
@@ -22,11 +30,7 @@ Area = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
 PositiveCount = Annotated[int, Field(gt=0, le=10_000_000)]
 Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]  # may be blank: guards judge
-
-
-class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+Text = GuardText
 
 
 # --- catalog ---------------------------------------------------------------------------------
@@ -69,6 +73,10 @@ class CatalogEntryRead(BaseModel):
 # --- decisions ---------------------------------------------------------------------------------
 
 
+class DecisionTarget(Target):
+    community_id: uuid.UUID
+
+
 class DecisionCreate(Input):
     community_id: uuid.UUID
     catalog_code: CatalogCode
@@ -99,7 +107,7 @@ class SummaryBody(Input):
 
 
 class ApproveBody(Input):
-    conclusion: Literal["approved", "approved_with_conditions"]
+    conclusion: ReviewConclusion
     conditions: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]] | None = (
         Field(default=None, max_length=50)
     )
@@ -114,13 +122,13 @@ class ApproveBody(Input):
 class BallotCreate(Input):
     unit_ref: Ref
     area_m2: Area
-    choice: Literal["for", "against", "abstain"]
+    choice: BallotChoice
     owner_ref: Ref | None = None
 
 
 class MeetingCreate(Input):
-    held_at: dt.datetime
-    kind: Literal["consultation", "residents_meeting"]
+    held_at: PastTime
+    kind: MeetingKind
     attendees: Count
     votes_for: Count
     votes_against: Count
@@ -128,20 +136,18 @@ class MeetingCreate(Input):
 
     @model_validator(mode="after")
     def _consistent(self) -> "MeetingCreate":
-        if self.held_at.tzinfo is None:
-            raise ValueError("held_at needs a time zone (RFC 3339, e.g. 2026-11-21T08:00:00Z)")
         if self.votes_for + self.votes_against > self.attendees:
             raise ValueError("votes_for + votes_against cannot exceed attendees")
         return self
 
 
 class FilingResponseBody(Input):
-    response: Literal["acknowledged", "objection"]
+    response: FilingAnswer
     opinion: LongText
 
 
 class LegalOpinionCreate(Input):
-    conclusion: Literal["lawful", "lawful_with_conditions", "unlawful"]
+    conclusion: OpinionConclusion
     opinion: LongText
 
 
@@ -166,6 +172,7 @@ class DecisionRead(BaseModel):
     state_label: str
     version: int
     allowed_actions: list[str]
+    allowed_activities: list[str]
     created_at: dt.datetime
     updated_at: dt.datetime
     community_id: uuid.UUID

@@ -11,6 +11,7 @@ machine uses; their ``describe()`` is what the meta endpoint publishes.
 from dataclasses import dataclass
 
 from governance_api.core.actor import Actor
+from governance_api.core.scope import street_path
 from governance_api.disputes.vocab import Level
 from governance_api.models.disputes import Dispute
 from governance_api.roles import Role
@@ -22,11 +23,6 @@ COMMUNITY_HANDLERS = (
     Role.community_police,
     Role.legal_adviser,
 )
-
-
-def street_path(scope_path: str) -> str:
-    """The street's path: streets are the roots of the org tree (roles.ALLOWED_PARENTS)."""
-    return "/" + scope_path.strip("/").split("/")[0] + "/"
 
 
 def is_community_handler(actor: Actor, dispute: Dispute) -> bool:
@@ -108,3 +104,6 @@ class EscalationApplicant:
 
     def describe(self) -> list[str]:
         return ["community: community_secretary", "street_joint: judicial_officer"]
+
+
+HANDLERS = LevelHandlers()

@@ -3,7 +3,7 @@ see is simply not found; writes load with ``FOR UPDATE`` so concurrent actions s
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, not_, or_, select, true
@@ -27,8 +27,6 @@ from governance_api.models.org import OrgUnit, User
 from governance_api.models.records import PersonalDataAccess
 from governance_api.roles import Role
 from governance_api.settings import DisputeTimeLimits
-
-TERMINAL_STATES = ("resolved", "referred", "withdrawn")
 
 # Roles that handle or oversee disputes and so see them by scope; the others (owners_committee,
 # property_manager, resident, integration_client) see only what they reported.
@@ -76,12 +74,13 @@ def get_visible(session: Session, actor: Actor, dispute_id: uuid.UUID, *, lock: 
     return session.scalar(stmt)
 
 
-def overdue_clause(now: dt.datetime, limits: DisputeTimeLimits) -> ColumnElement[bool]:
-    """Non-terminal and at its current level for longer than that level's time limit."""
+def overdue_clause(now: dt.datetime, limits: DisputeTimeLimits, terminal: Collection[str]) -> ColumnElement[bool]:
+    """Not in a ``terminal`` state (the machine's) and at its current level for longer than that
+    level's time limit."""
     cutoffs = {
         level.value: literal(now - dt.timedelta(days=getattr(limits, level.value)), UTCDateTime()) for level in Level
     }
-    return and_(Dispute.state.notin_(TERMINAL_STATES), Dispute.level_entered_at < case(cutoffs, value=Dispute.level))
+    return and_(Dispute.state.notin_(terminal), Dispute.level_entered_at < case(cutoffs, value=Dispute.level))
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,9 @@ class DisputeFilters:
     q: str | None = None
 
 
-def list_query(actor: Actor, f: DisputeFilters, now: dt.datetime, limits: DisputeTimeLimits) -> Select[Dispute]:
+def list_query(
+    actor: Actor, f: DisputeFilters, now: dt.datetime, limits: DisputeTimeLimits, terminal: Collection[str]
+) -> Select[Dispute]:
     stmt = select(Dispute).where(visible(actor))
     for column, value in (
         (Dispute.state, f.state),
@@ -110,7 +111,7 @@ def list_query(actor: Actor, f: DisputeFilters, now: dt.datetime, limits: Disput
         if value is not None:
             stmt = stmt.where(column == value)
     if f.overdue is not None:
-        clause = overdue_clause(now, limits)
+        clause = overdue_clause(now, limits, terminal)
         stmt = stmt.where(clause if f.overdue else not_(clause))
     if f.org_unit_path is not None:
         stmt = stmt.where(Dispute.scope_path.startswith(f.org_unit_path, autoescape=True))

@@ -3,13 +3,22 @@ fields that a guard of DOMAIN.md §3.3 names are optional here and checked by th
 
 import datetime as dt
 import uuid
-from typing import Annotated, Any, Generic, TypeVar
-from zoneinfo import ZoneInfo
+from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from governance_api.core.history import HistoryEntry
-from governance_api.core.validators import Code, IdNumber, LongText, MobilePhone, ShortText
+from governance_api.core.schemas import Input, Target
+from governance_api.core.validators import (
+    Code,
+    GuardText,
+    IdNumber,
+    LongText,
+    MobilePhone,
+    PastDay,
+    PastTime,
+    ShortText,
+)
 from governance_api.disputes.vocab import (
     AgreementForm,
     Channel,
@@ -21,39 +30,9 @@ from governance_api.disputes.vocab import (
     Track,
 )
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-T = TypeVar("T")
-
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-# A text a guard names (DOMAIN.md §3.3): blank is "missing" for the guard (409), not a 422.
-GuardText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 TermText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
-
-
-def today_in_shanghai() -> dt.date:
-    return dt.datetime.now(SHANGHAI).date()
-
-
-def _not_future_day(value: dt.date) -> dt.date:
-    if value > today_in_shanghai():
-        raise ValueError("must not be in the future (Asia/Shanghai calendar day)")
-    return value
-
-
-def _not_future_time(value: dt.datetime) -> dt.datetime:
-    # a minute of slack for client clocks running slightly ahead
-    if value > dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1):
-        raise ValueError("must not be in the future")
-    return value
-
-
-PastDay = Annotated[dt.date, AfterValidator(_not_future_day)]
-PastTime = Annotated[AwareDatetime, AfterValidator(_not_future_time)]
-
-
-class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 # ---- intake -------------------------------------------------------------------------------------
@@ -81,10 +60,8 @@ class DisputeCreate(Input):
     external_id: ExternalId | None = None
 
 
-class DisputeTarget(BaseModel):
+class DisputeTarget(Target):
     """The units a create names, read first so scope (404) and role (403) answer before the body."""
-
-    model_config = ConfigDict(extra="ignore")
 
     community_id: uuid.UUID
     grid_id: uuid.UUID | None = None
@@ -237,6 +214,7 @@ class DisputeBase(BaseModel):
     state_label: str
     version: int
     allowed_actions: list[str]
+    allowed_activities: list[str]
     created_at: dt.datetime
     updated_at: dt.datetime
     community_id: uuid.UUID
@@ -305,6 +283,8 @@ class ScreeningRead(BaseModel):
 
 
 class SessionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: uuid.UUID
     level: str
     held_at: dt.datetime
@@ -337,6 +317,8 @@ class AgreementRead(BaseModel):
 
 
 class JudicialConfirmationRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: uuid.UUID
     agreement_id: uuid.UUID
     court: str
@@ -346,6 +328,8 @@ class JudicialConfirmationRead(BaseModel):
 
 
 class DisposalReportRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: uuid.UUID
     content: str
     recorded_by_id: uuid.UUID
@@ -372,13 +356,6 @@ class EscalationRead(BaseModel):
 class HistoryItem(HistoryEntry):
     level_before: str | None
     level_after: str | None
-
-
-class ItemList(BaseModel, Generic[T]):
-    """A sub-resource list: everything at once, ``next_cursor`` always null."""
-
-    items: list[T]
-    next_cursor: None = None
 
 
 def as_dict(model: BaseModel) -> dict[str, Any]:

@@ -8,12 +8,12 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from governance_api.core.actor import Actor
-from governance_api.core.validators import mask_id_number, mask_phone
+from governance_api.core.validators import SHANGHAI, mask_id_number, mask_phone
 from governance_api.disputes import repository as repo
-from governance_api.disputes.machine import DISPUTE_MACHINE, SCREENING_FIELDS, merged_screening, screening_missing
+from governance_api.disputes.effects import SCREENING_FIELDS, merged_screening, screening_missing
+from governance_api.disputes.machine import DISPUTE_MACHINE
 from governance_api.disputes.permissions import sees_personal_data
 from governance_api.disputes.schemas import (
-    SHANGHAI,
     AgreementRead,
     DisputeListItem,
     DisputeRead,
@@ -26,13 +26,16 @@ from governance_api.disputes.schemas import (
     TaskForceRead,
     TermRead,
 )
-from governance_api.disputes.vocab import LEVEL_LABELS, AgreementForm, Level
+from governance_api.disputes.vocab import (
+    JUDICIAL_CONFIRMATION_DAYS,
+    LEVEL_LABELS,
+    PEOPLES_MEDIATION_LEVELS,
+    AgreementForm,
+    Level,
+)
 from governance_api.models.disputes import Agreement, Dispute, EscalationApplication
 from governance_api.models.records import TransitionRecord
 from governance_api.settings import DisputeTimeLimits
-
-JUDICIAL_CONFIRMATION_DAYS = 30  # 人民调解法 art. 33: jointly, within 30 days of taking effect
-PEOPLES_MEDIATION_LEVELS = (Level.community, Level.street_joint, Level.hongmei)
 
 
 def level_deadline(dispute: Dispute, limits: DisputeTimeLimits) -> dt.datetime:
@@ -40,8 +43,7 @@ def level_deadline(dispute: Dispute, limits: DisputeTimeLimits) -> dt.datetime:
 
 
 def is_overdue(dispute: Dispute, limits: DisputeTimeLimits, now: dt.datetime) -> bool:
-    terminal = DISPUTE_MACHINE.state(dispute.state).terminal
-    return not terminal and now > level_deadline(dispute, limits)
+    return dispute.state not in DISPUTE_MACHINE.terminal_states and now > level_deadline(dispute, limits)
 
 
 def _base(dispute: Dispute, actor: Actor, limits: DisputeTimeLimits, now: dt.datetime) -> dict[str, object]:
@@ -51,6 +53,7 @@ def _base(dispute: Dispute, actor: Actor, limits: DisputeTimeLimits, now: dt.dat
         "state_label": DISPUTE_MACHINE.label_of(dispute.state),
         "version": dispute.version,
         "allowed_actions": DISPUTE_MACHINE.allowed_actions(dispute, actor),
+        "allowed_activities": DISPUTE_MACHINE.allowed_activities(dispute, actor),
         "created_at": dispute.created_at,
         "updated_at": dispute.updated_at,
         "community_id": dispute.community_id,

@@ -92,3 +92,7 @@ class Route(StrEnum):
     litigation = "litigation"
     arbitration = "arbitration"
     administrative = "administrative"
+
+
+JUDICIAL_CONFIRMATION_DAYS = 30  # 人民调解法 art. 33: jointly, within 30 days of taking effect
+PEOPLES_MEDIATION_LEVELS = (Level.community, Level.street_joint, Level.hongmei)  # not the task force

@@ -5,7 +5,6 @@ import uuid
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from governance_api.core.actor import Actor, Grant
 from governance_api.models.org import OrgUnit, RoleAssignment, User
 from governance_api.roles import Role
 
@@ -52,15 +51,6 @@ def get_user_by_username(session: Session, username: str) -> User | None:
 
 def users_query() -> Select[User]:
     return select(User)
-
-
-def load_actor(session: Session, user_id: uuid.UUID) -> Actor | None:
-    """The active user behind a token, with its grants and each granted unit's path."""
-    user = session.get(User, user_id)
-    if user is None or not user.active:
-        return None
-    grants = tuple(Grant(Role(a.role), a.org_unit_id, a.org_unit.path) for a in user.assignments)
-    return Actor(user_id=user.id, username=user.username, display_name=user.display_name, grants=grants)
 
 
 def holders(session: Session, role: Role, unit_id: uuid.UUID) -> list[User]:

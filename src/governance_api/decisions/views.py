@@ -1,0 +1,67 @@
+"""Read models of decisions for a given caller: labels, ``allowed_actions`` and
+``allowed_activities`` from the machine, the tally explained."""
+
+from sqlalchemy.orm import Session
+
+from governance_api.core.actor import Actor
+from governance_api.decisions import rules
+from governance_api.decisions import tally as t
+from governance_api.decisions.machine import DECISION_MACHINE as MACHINE
+from governance_api.decisions.schemas import DecisionRead, TallyRead, ThresholdRead
+from governance_api.models.decisions import Decision
+
+
+def to_read(d: Decision, actor: Actor) -> DecisionRead:
+    return DecisionRead(
+        id=d.id,
+        state=d.state,
+        state_label=MACHINE.label_of(d.state),
+        version=d.version,
+        allowed_actions=MACHINE.allowed_actions(d, actor),
+        allowed_activities=MACHINE.allowed_activities(d, actor),
+        created_at=d.created_at,
+        updated_at=d.updated_at,
+        community_id=d.org_unit_id,
+        street_id=d.street_id,
+        created_by_id=d.created_by_id,
+        catalog_code=d.catalog_code,
+        catalog_version=d.catalog_version,
+        consensus_rule=d.consensus_rule,
+        title=d.title,
+        description=d.description,
+        amount=d.amount,
+        plan=d.plan,
+        scope=d.scope,
+        schedule=d.schedule,
+        total_area_m2=d.total_area_m2,
+        total_owners=d.total_owners,
+        eligible_residents=d.eligible_residents,
+        review_conclusion=d.review_conclusion,
+        summary=d.summary,
+        typical_case=d.typical_case,
+        typical_case_note=d.typical_case_note,
+    )
+
+
+def tally_read(session: Session, d: Decision) -> TallyRead:
+    result = rules.tally(session, d)
+    return TallyRead(
+        consensus_rule=d.consensus_rule,
+        totals=result.totals,
+        thresholds=[
+            ThresholdRead(
+                code=th.code,
+                label=t.LABELS[th.code],
+                fraction=t.fraction_text(th.fraction),
+                strict=th.strict,
+                base=t.number_text(th.base),
+                required=t.number_text(th.fraction * th.base),
+                actual=t.number_text(th.actual),
+                holds=th.holds,
+            )
+            for th in result.thresholds
+        ],
+        satisfied=result.satisfied,
+        unmet=result.unmet,
+        explanation=t.explain(result),
+    )
