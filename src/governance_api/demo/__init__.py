@@ -1,9 +1,9 @@
 """Demo data for a first look (``seed-demo``) and the bootstrap admin (``create-admin``).
 
 ``seed-demo`` builds the 东明路街道 demo world: its org tree and people (``world``), then major
-decisions (``decision_cases``) in every state of their machine, made through the service's own
-HTTP API (``driver``; see ``seed`` for why). Every demo user's password is ``Demo-pass-2026``; the
-README lists the usernames.
+decisions (``decision_cases``) and disputes (``community_disputes``, ``ladder_disputes``) in every
+state of their machines, made through the service's own HTTP API (``driver``; see ``seed`` for why).
+Every demo user's password is ``Demo-pass-2026``; the README lists the usernames.
 """
 
 from governance_api.demo.admin import create_admin

@@ -1,12 +1,12 @@
-"""``seed-demo``: the demo street, its people, and decisions in every state.
+"""``seed-demo``: the demo street, its people, and decisions and disputes in every state.
 
 The org tree and the users are written straight into the database (with one shared password hash);
-every decision is then made through the service's own HTTP API, in-process
+every decision and dispute is then made through the service's own HTTP API, in-process
 (``driver``: a ``TestClient`` on ``create_app``), as the demo user whose step it is, with a bearer token minted for
 that user. Two reasons: the demo world passes every rule (scope, roles, guards, validation) that a
 real client's data would, so it shows nothing a client could not produce; and it depends only on the
-published API, so it keeps working while the services behind it are restructured. No decision row
-is ever written directly.
+published API, so it keeps working while the services behind it are restructured. No decision or
+dispute row is ever written directly.
 
 Idempotent: when the ``demo-street`` unit exists, nothing is done.
 """
@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from governance_api.db import Database
-from governance_api.demo import decision_cases
+from governance_api.demo import community_disputes, decision_cases, ladder_disputes
 from governance_api.demo.decisions import name_catalog_departments
 from governance_api.demo.driver import Api, connect
 from governance_api.demo.world import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_UNITS, STREET, DemoWorld, build_world
@@ -35,12 +35,12 @@ def seed_demo(settings: Settings) -> str:
         if _present(db):
             return f"demo data already present: nothing changed ({_since(started)})"
         world = build_world(db)
-        decisions, calls = _records(settings, db, world)
+        decisions, disputes, calls = _records(settings, db, world)
     finally:
         db.dispose()
     return (
-        f"demo data created: {len(DEMO_UNITS)} units, {len(DEMO_PEOPLE)} users, {decisions} decisions "
-        f"({calls} API calls, {_since(started)}); every user's password is {DEMO_PASSWORD}"
+        f"demo data created: {len(DEMO_UNITS)} units, {len(DEMO_PEOPLE)} users, {decisions} decisions, "
+        f"{disputes} disputes ({calls} API calls, {_since(started)}); every user's password is {DEMO_PASSWORD}"
     )
 
 
@@ -49,12 +49,14 @@ def _present(db: Database) -> bool:
         return org_repo.unit_code_taken(session, STREET) is not None
 
 
-def _records(settings: Settings, db: Database, world: DemoWorld) -> tuple[int, int]:
-    """Decisions through the API; returns how many, and the calls made."""
+def _records(settings: Settings, db: Database, world: DemoWorld) -> tuple[int, int, int]:
+    """Decisions and disputes through the API; returns how many of each, and the calls made."""
     with connect(settings, db, world.users) as api:
         name_catalog_departments(api, world)
         _run(api, world, decision_cases.CASES)
-        return len(decision_cases.CASES), api.calls
+        disputes = community_disputes.CASES + ladder_disputes.CASES
+        _run(api, world, disputes)
+        return len(decision_cases.CASES), len(disputes), api.calls
 
 
 def _run(api: Api, world: DemoWorld, cases: tuple[Case, ...]) -> None:
