@@ -54,9 +54,15 @@ def _create_admin(args: argparse.Namespace) -> None:
 
 
 def _seed_demo(_: argparse.Namespace) -> None:
-    from governance_api.demo import seed_demo
+    from governance_api.demo import DemoSeedFailed, seed_demo
 
-    print(seed_demo(get_settings()))
+    try:
+        print(seed_demo(get_settings()))
+    except DemoSeedFailed as exc:  # the API refused a step: say which, and that the world is partial
+        sys.exit(
+            f"seed-demo failed: {exc}\nThe database now holds part of the demo world; "
+            "run seed-demo again on an empty database."
+        )
 
 
 def openapi_text(app: "FastAPI") -> str:
@@ -88,9 +94,9 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--username", required=True)
     admin.add_argument("--password", required=True)
     admin.set_defaults(func=_create_admin)
-    sub.add_parser("seed-demo", help="create a demo street, users for every role, the default catalog").set_defaults(
-        func=_seed_demo
-    )
+    sub.add_parser(
+        "seed-demo", help="create the demo street, its users, and decisions and disputes in every state"
+    ).set_defaults(func=_seed_demo)
     export = sub.add_parser("export-openapi", help="write the OpenAPI document")
     export.add_argument("--output", default="openapi/openapi.json", help="a path, or - for stdout")
     export.set_defaults(func=_export_openapi)

@@ -13,14 +13,14 @@ from sqlalchemy import Select, create_engine, func, select
 from governance_api import security
 from governance_api.app import create_app
 from governance_api.cli import main
-from governance_api.demo import DEMO_PASSWORD, DEMO_USERS
+from governance_api.demo import DEMO_PASSWORD, DEMO_PEOPLE
 from governance_api.models.org import OrgUnit, User
 from governance_api.settings import get_settings
 
 
 @pytest.fixture(autouse=True)
 def cheap_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """argon2id at its lowest cost: seed-demo hashes a password per demo user (still argon2id)."""
+    """argon2id at its lowest cost: create-admin hashes, sign-ins verify (still argon2id)."""
     monkeypatch.setattr(security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
@@ -87,7 +87,7 @@ def test_seed_demo_is_idempotent(cli_db: str, capsys: pytest.CaptureFixture[str]
     main(["seed-demo"])
     assert "already present" in capsys.readouterr().out
     assert _count(cli_db, select(func.count()).select_from(OrgUnit).where(OrgUnit.code == "demo-street")) == 1
-    assert _count(cli_db, select(func.count()).select_from(User)) == len(DEMO_USERS)
+    assert _count(cli_db, select(func.count()).select_from(User)) == len(DEMO_PEOPLE)
     assert _sign_in("demo_community_secretary", DEMO_PASSWORD) == 200
     assert _sign_in("demo_integration_client", DEMO_PASSWORD) == 401  # a feed: client credentials only
 
