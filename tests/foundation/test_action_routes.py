@@ -163,7 +163,9 @@ def test_unknown_action_bad_id_and_no_token(wclient: TestClient, world: World, w
 def test_openapi_names_each_action_and_its_body(wclient: TestClient) -> None:
     doc = wclient.get("/api/v1/openapi.json").json()
     op = doc["paths"]["/api/v1/widgets/{item_id}/actions/approve"]["post"]
-    assert op["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/WidgetApproveBody"}
+    assert op["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/WidgetApproveBody"
+    }
     assert "The score is 3 or more" in op["description"] and "community_secretary" in op["description"]
     assert {"409", "412", "403", "404", "422"} <= set(op["responses"])
     assert set(doc["components"]["schemas"]["WidgetApproveBody"]["properties"]) == {"reason", "score"}

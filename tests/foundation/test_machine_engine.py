@@ -13,8 +13,8 @@ from foundation.conftest import Shared
 from foundation.widget import (
     STATES,
     WIDGET,
-    WidgetApproveBody,
     Widget,
+    WidgetApproveBody,
     actor,
     create_widget,
     snapshot,
