@@ -97,37 +97,51 @@ def add_activity_routes(
 Settings_ = Annotated[Settings, Depends(get_settings)]
 
 
-def _endpoint(code: str, perform: Perform) -> Callable[..., BaseModel]:
-    def endpoint(
-        item_id: uuid.UUID,
-        response: Response,
-        actor: CurrentActor,
-        session: WriteSession,
-        settings: Settings_,
-        expected: IfMatch,
-        body: RawBody,
-    ) -> BaseModel:
-        result = perform(Command(session, actor, settings, item_id, code, body, expected))
-        _etag(response, result)
+@dataclass(frozen=True)
+class _Write:
+    """What every generated route takes: the record's id, the caller, the write session, settings,
+    If-Match and the raw body (validated by the engine after scope, state and role)."""
+
+    item_id: uuid.UUID
+    response: Response
+    actor: Actor
+    session: Session
+    settings: Settings
+    expected: int | None
+    body: Any
+
+    def run(self, perform: Perform, code: str, sub_id: uuid.UUID | None = None) -> BaseModel:
+        cmd = Command(self.session, self.actor, self.settings, self.item_id, code, self.body, self.expected, sub_id)
+        result = perform(cmd)
+        _etag(self.response, result)
         return result
+
+
+def _write(
+    item_id: uuid.UUID,
+    response: Response,
+    actor: CurrentActor,
+    session: WriteSession,
+    settings: Settings_,
+    expected: IfMatch,
+    body: RawBody,
+) -> _Write:
+    return _Write(item_id, response, actor, session, settings, expected, body)
+
+
+Write = Annotated[_Write, Depends(_write)]
+
+
+def _endpoint(code: str, perform: Perform) -> Callable[..., BaseModel]:
+    def endpoint(write: Write) -> BaseModel:
+        return write.run(perform, code)
 
     return endpoint
 
 
 def _item_endpoint(code: str, perform: Perform, name: str) -> Callable[..., BaseModel]:
-    def endpoint(
-        item_id: uuid.UUID,
-        sub_id: Annotated[uuid.UUID, Path(alias=name)],
-        response: Response,
-        actor: CurrentActor,
-        session: WriteSession,
-        settings: Settings_,
-        expected: IfMatch,
-        body: RawBody,
-    ) -> BaseModel:
-        result = perform(Command(session, actor, settings, item_id, code, body, expected, sub_id))
-        _etag(response, result)
-        return result
+    def endpoint(write: Write, sub_id: Annotated[uuid.UUID, Path(alias=name)]) -> BaseModel:
+        return write.run(perform, code, sub_id)
 
     return endpoint
 
