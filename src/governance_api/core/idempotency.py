@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from governance_api.core.errors import Duplicate, IdempotencyKeyReuse
-from governance_api.core.validators import mask_id_number, mask_phone
+from governance_api.core.validators import PERSONAL_FIELDS
 from governance_api.db import Database
 from governance_api.models.base import utcnow
 from governance_api.models.records import IdempotencyRecord
@@ -17,7 +17,6 @@ from governance_api.settings import Settings
 from governance_api.tokens import InvalidToken, subject_of
 
 Stored = tuple[int, str, bytes]
-_PERSONAL = {"phone": mask_phone, "id_number": mask_id_number}
 
 
 def masked_for_storage(body: bytes) -> bytes:
@@ -36,7 +35,10 @@ def _mask(value: Any) -> Any:
     if isinstance(value, list):
         return [_mask(v) for v in value]
     if isinstance(value, dict):
-        return {k: _PERSONAL[k](v) if k in _PERSONAL and isinstance(v, str) else _mask(v) for k, v in value.items()}
+        return {
+            k: PERSONAL_FIELDS[k](v) if k in PERSONAL_FIELDS and isinstance(v, str) else _mask(v)
+            for k, v in value.items()
+        }
     return value
 
 

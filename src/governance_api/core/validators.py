@@ -57,6 +57,11 @@ def mask_id_number(id_number: str) -> str:
     return id_number[:3] + "*" * (len(id_number) - 7) + id_number[-4:] if len(id_number) > 7 else "****"
 
 
+# The personal data of API.md "Personal data", by field name, with its mask: the one list that reads,
+# audits and stored replays all use.
+PERSONAL_FIELDS = {"phone": mask_phone, "id_number": mask_id_number}
+
+
 # --- times -----------------------------------------------------------------------------------------
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")  # calendar days (due_on, signed_on, …) are days here (API.md)

@@ -2,11 +2,9 @@
 and meetings while consulting, answers to filings, legal opinions in review, progress, publicity
 and review conditions while implementing, and the 典型案例 mark after closing (DOMAIN.md §2.3)."""
 
-import uuid
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
-
-from sqlalchemy.orm import Session
 
 from governance_api.core import errors
 from governance_api.core.machine import Activity, AnyRole, Item, WriteContext, given
@@ -40,10 +38,8 @@ from governance_api.models.decisions import (
     Ballot,
     Decision,
     DecisionNote,
-    Filing,
     LegalOpinion,
     Meeting,
-    ReviewCondition,
 )
 from governance_api.roles import Role
 
@@ -128,13 +124,15 @@ def _record_meeting(ctx: Ctx) -> Meeting:
 # --- 报备 answers, 法制审核意见 (legal opinions) --------------------------------------------------------
 
 
-def _filing(session: Session, d: Decision, filing_id: uuid.UUID) -> Filing | None:
-    return repo.filing(session, d.id, filing_id)
+def _once(what: str, done: Callable[[Any], bool], of_item: bool = True) -> Callable[[Ctx], None]:
+    """Uniqueness: 409 ``duplicate`` when the item (or the decision) is ``done`` already."""
 
+    def check(ctx: Ctx) -> None:
+        subject = ctx.item if of_item else ctx.aggregate
+        if done(subject):
+            raise errors.Duplicate(f"{what} already", str(subject.id))
 
-def _filing_unanswered(ctx: Ctx) -> None:
-    if ctx.item.response is not None:
-        raise errors.Duplicate("this filing has been answered", str(ctx.item.id))
+    return check
 
 
 def _respond_to_filing(ctx: Ctx) -> Any:
@@ -164,15 +162,6 @@ def _give_legal_opinion(ctx: Ctx) -> LegalOpinion:
 # --- 闭环: conditions, progress, publicity, typical case --------------------------------------------
 
 
-def _condition(session: Session, d: Decision, condition_id: uuid.UUID) -> ReviewCondition | None:
-    return repo.condition(session, d.id, condition_id)
-
-
-def _condition_open(ctx: Ctx) -> None:
-    if ctx.item.met:
-        raise errors.Duplicate("this condition is marked met", str(ctx.item.id))
-
-
 def _mark_condition_met(ctx: Ctx) -> Any:
     c = ctx.item
     c.met, c.met_note, c.met_by_id, c.met_at = True, ctx.body.note, ctx.actor.user_id, ctx.now
@@ -192,11 +181,6 @@ def _note(kind: str) -> Any:
         return note
 
     return effect
-
-
-def _not_yet_typical(ctx: Ctx) -> None:
-    if ctx.aggregate.typical_case:
-        raise errors.Duplicate("already a typical case", str(ctx.aggregate.id))
 
 
 def _mark_typical_case(ctx: Ctx) -> Decision:
@@ -235,8 +219,13 @@ ACTIVITIES: tuple[Activity[Decision], ...] = (
         _respond_to_filing,
         body=FilingResponseBody,
         result=FilingRead,
-        unique=_filing_unanswered,
-        item=Item("filing", _filing, open=filing_open, allows=lambda actor, d, f: is_filing_target(actor, f)),
+        unique=_once("this filing is answered", lambda f: f.response is not None),
+        item=Item(
+            "filing",
+            lambda session, d, filing_id: repo.filing(session, d.id, filing_id),
+            open=filing_open,
+            allows=lambda actor, d, f: is_filing_target(actor, f),
+        ),
     ),
     Activity(
         "give_legal_opinion",
@@ -256,8 +245,8 @@ ACTIVITIES: tuple[Activity[Decision], ...] = (
         body=NoteBody,
         result=ConditionRead,
         guards=(given("note"),),
-        unique=_condition_open,
-        item=Item("review condition", _condition),
+        unique=_once("this condition is marked met", lambda c: c.met),
+        item=Item("review condition", lambda session, d, condition_id: repo.condition(session, d.id, condition_id)),
     ),
     Activity(
         "record_progress",
@@ -285,7 +274,7 @@ ACTIVITIES: tuple[Activity[Decision], ...] = (
         _mark_typical_case,
         body=TypicalCaseBody,
         guards=(given("note"),),
-        unique=_not_yet_typical,
+        unique=_once("marked a typical case", lambda d: d.typical_case, of_item=False),
         in_history=True,
         comment_field="note",
     ),

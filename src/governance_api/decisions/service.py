@@ -86,7 +86,8 @@ def list_decisions(
 
 def history(session: Session, actor: Actor, decision_id: uuid.UUID) -> Page[HistoryRead]:
     _visible(session, actor, decision_id)
-    return Page.whole([HistoryRead.of(r, details=r.details) for r in history_of(session, "decision", decision_id)])
+    records = history_of(session, MACHINE.name, decision_id)
+    return Page.whole([HistoryRead.of(r, details=r.details) for r in records])
 
 
 def get_tally(session: Session, actor: Actor, decision_id: uuid.UUID) -> TallyRead:

@@ -176,7 +176,7 @@ def public_status(session: Session, tracking_code: str) -> PublicDisputeStatus:
 
 def history(session: Session, actor: Actor, dispute_id: uuid.UUID) -> Page[HistoryItem]:
     dispute = _load(session, actor, dispute_id)
-    return Page.whole([views.history_item(r) for r in history_of(session, "dispute", dispute.id)])
+    return Page.whole([views.history_item(r) for r in history_of(session, DISPUTE_MACHINE.name, dispute.id)])
 
 
 def escalations(session: Session, actor: Actor, dispute_id: uuid.UUID) -> Page[EscalationRead]:

@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from governance_api.core.actor import Actor
-from governance_api.core.validators import SHANGHAI, mask_id_number, mask_phone
+from governance_api.core.validators import PERSONAL_FIELDS, SHANGHAI, mask_phone
 from governance_api.disputes import repository as repo
 from governance_api.disputes.effects import SCREENING_FIELDS, merged_screening, screening_missing
 from governance_api.disputes.machine import DISPUTE_MACHINE
@@ -33,7 +33,7 @@ from governance_api.disputes.vocab import (
     AgreementForm,
     Level,
 )
-from governance_api.models.disputes import Agreement, Dispute, EscalationApplication
+from governance_api.models.disputes import Agreement, Dispute, DisputeParty, EscalationApplication
 from governance_api.models.records import TransitionRecord
 from governance_api.settings import DisputeTimeLimits
 
@@ -78,22 +78,19 @@ def _base(dispute: Dispute, actor: Actor, limits: DisputeTimeLimits, now: dt.dat
     }
 
 
+def _personal(party: DisputeParty, unmasked: bool) -> dict[str, str | None]:
+    values = {f: getattr(party, f) for f in PERSONAL_FIELDS}
+    return {f: v if unmasked or v is None else PERSONAL_FIELDS[f](v) for f, v in values.items()}
+
+
 def dispute_read(
     session: Session, dispute: Dispute, actor: Actor, limits: DisputeTimeLimits, now: dt.datetime
 ) -> DisputeRead:
     """The full read model; unmasked (and audited) for handlers and the 司法所."""
     unmasked = sees_personal_data(actor, dispute)
-    parties = [
-        PartyRead(
-            name=p.name,
-            role=p.role,
-            phone=p.phone if unmasked or p.phone is None else mask_phone(p.phone),
-            id_number=p.id_number if unmasked or p.id_number is None else mask_id_number(p.id_number),
-        )
-        for p in dispute.parties
-    ]
+    parties = [PartyRead(name=p.name, role=p.role, **_personal(p, unmasked)) for p in dispute.parties]
     if unmasked:
-        fields = [f for f in ("phone", "id_number") if any(getattr(p, f) for p in dispute.parties)]
+        fields = [f for f in PERSONAL_FIELDS if any(getattr(p, f) for p in dispute.parties)]
         if fields:
             repo.record_access(session, actor, dispute.id, ",".join(f"parties.{f}" for f in fields))
     task_force = None
