@@ -17,7 +17,7 @@ from governance_api.core.middleware import (
     RequestContextMiddleware,
     RequestIdFilter,
 )
-from governance_api.core.openapi import extend_openapi
+from governance_api.core.openapi import extend_openapi, operation_id
 from governance_api.core.ratelimit import FailureLimiter
 from governance_api.db import Database
 from governance_api.decisions.router import router as decisions_router
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
+        generate_unique_id_function=operation_id,
         lifespan=lifespan,
     )
     app.state.settings = settings
