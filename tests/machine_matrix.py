@@ -145,7 +145,8 @@ class Matrix:
         return answer(self.s.client.request(method, url, json=PROBE, headers=self.s.h(user)))
 
     def read(self, user: str, record_id: str) -> Response:
-        return self.s.client.get(f"{API}/{self.d.resource}/{record_id}", headers=self.s.h(user))
+        r: Response = self.s.client.get(f"{API}/{self.d.resource}/{record_id}", headers=self.s.h(user))
+        return r
 
     def items(self, record_id: str, step: Step[Any]) -> list[str]:
         """The ids of the sub-records ``step`` may act on, as the admin lists them."""
@@ -211,7 +212,7 @@ class Matrix:
 
     async def _run(self, record_id: str, probes: list[Probe]) -> Outcome:
         out = Outcome()
-        transport = httpx.ASGITransport(app=self.s.client.app, raise_app_exceptions=False)  # type: ignore[arg-type]
+        transport = httpx.ASGITransport(app=self.s.client.app, raise_app_exceptions=False)
         async with httpx.AsyncClient(transport=transport, base_url="http://matrix") as client:
             reads = {
                 u: await client.get(f"{API}/{self.d.resource}/{record_id}", headers=self.s.h(u)) for u in self.users
