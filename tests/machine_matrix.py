@@ -48,6 +48,7 @@ NOT_FOUND = (404, "not_found")
 NOT_NOW = (409, "transition_not_allowed")
 FORBIDDEN = (403, "forbidden")
 INVALID = (422, "validation_error")
+STALE = (412, "version_conflict")
 Answer = tuple[int, str | None]
 Probe = tuple[Step[Any], str | None]  # a step, and the sub-record it acts on
 
@@ -139,10 +140,13 @@ class Matrix:
             self._actors[user] = found
         return self._actors[user]
 
-    def probe(self, user: str, record_id: str, code: str, item_id: str | None = None) -> Answer:
+    def probe(
+        self, user: str, record_id: str, code: str, item_id: str | None = None, if_match: str | None = None
+    ) -> Answer:
         step = next(s for s in self.d.machine.steps if s.code == code)
         method, url = self.d.request(step, record_id, item_id)
-        return answer(self.s.client.request(method, url, json=PROBE, headers=self.s.h(user)))
+        headers = self.s.h(user) | ({"If-Match": if_match} if if_match is not None else {})
+        return answer(self.s.client.request(method, url, json=PROBE, headers=headers))
 
     def read(self, user: str, record_id: str) -> Response:
         r: Response = self.s.client.get(f"{API}/{self.d.resource}/{record_id}", headers=self.s.h(user))

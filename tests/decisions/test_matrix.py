@@ -13,7 +13,18 @@ from decisions.factories import API, PLAN, act, create, decision_in, get, meetin
 from governance_api.decisions.machine import DECISION_MACHINE
 from governance_api.decisions.router import ACTIVITY_ROUTES
 from governance_api.models.decisions import Decision
-from machine_matrix import FORBIDDEN, INVALID, NOT_FOUND, NOT_NOW, Answer, Domain, Matrix, Shared, shared_database
+from machine_matrix import (
+    FORBIDDEN,
+    INVALID,
+    NOT_FOUND,
+    NOT_NOW,
+    STALE,
+    Answer,
+    Domain,
+    Matrix,
+    Shared,
+    shared_database,
+)
 
 DOMAIN = Domain(
     DECISION_MACHINE,
@@ -244,3 +255,23 @@ def test_literal_cases(matrix: Matrix, records: dict[str, str]) -> None:
         if (got, predicted) != (want, want):
             wrong.append(f"{record} {code} by {user}: DOMAIN.md says {want}, HTTP {got}, definition {predicted}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_order_of_checks_with_if_match(matrix: Matrix, records: dict[str, str]) -> None:
+    """API.md: scope (and the sub-record) 404 → If-Match 412 → state 409 → role 403 → body 422."""
+    did = records["legal_review"]
+    current = f'"{get(matrix.s.client, matrix.s.world, did, who="admin")["version"]}"'
+    stale = '"999"'
+    lic_filing = _filing_to(matrix, did, "leader_in_charge")
+    cases: list[tuple[str, str, str | None, str, Answer]] = [
+        ("jo2", "approve", None, stale, NOT_FOUND),
+        ("la1", "respond_to_filing", "00000000-0000-4000-8000-000000000000", stale, NOT_FOUND),
+        ("sec1", "propose", None, stale, STALE),
+        ("lic", "respond_to_filing", lic_filing, stale, STALE),
+        ("sec1", "propose", None, current, NOT_NOW),
+        ("lic", "respond_to_filing", lic_filing, current, NOT_NOW),
+        ("staff1", "approve", None, current, FORBIDDEN),
+        ("jo", "approve", None, current, INVALID),
+    ]
+    got = [(user, code, matrix.probe(user, did, code, item, if_match)) for user, code, item, if_match, _ in cases]
+    assert got == [(user, code, want) for user, code, _, _, want in cases]

@@ -12,7 +12,18 @@ from disputes.factories import SETUPS, Disputes, prepare
 from governance_api.disputes.machine import DISPUTE_MACHINE
 from governance_api.disputes.router import ACTIVITY_ROUTES
 from governance_api.models.disputes import Dispute
-from machine_matrix import FORBIDDEN, INVALID, NOT_FOUND, NOT_NOW, Answer, Domain, Matrix, Shared, shared_database
+from machine_matrix import (
+    FORBIDDEN,
+    INVALID,
+    NOT_FOUND,
+    NOT_NOW,
+    STALE,
+    Answer,
+    Domain,
+    Matrix,
+    Shared,
+    shared_database,
+)
 
 DOMAIN = Domain(DISPUTE_MACHINE, Dispute, "disputes", ACTIVITY_ROUTES)
 
@@ -171,3 +182,21 @@ def test_literal_cases(matrix: Matrix, records: dict[str, str]) -> None:
         if (got, predicted) != (want, want):
             wrong.append(f"{record} {code} by {user}: DOMAIN.md says {want}, HTTP {got}, definition {predicted}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_order_of_checks_with_if_match(matrix: Matrix, records: dict[str, str]) -> None:
+    """API.md: scope 404 → If-Match 412 → state 409 → role 403 → body 422."""
+    did = records["mediating@street_joint"]
+    current = f'"{Disputes(matrix.s.client, matrix.s.world).get(did, "admin")["version"]}"'
+    stale = '"999"'
+    cases: list[tuple[str, str, str, Answer]] = [
+        ("jo2", "record_session", stale, NOT_FOUND),
+        ("res1", "accept", stale, NOT_FOUND),
+        ("med1", "record_session", stale, STALE),
+        ("staff1", "accept", stale, STALE),
+        ("staff1", "accept", current, NOT_NOW),
+        ("med1", "record_session", current, FORBIDDEN),
+        ("smed", "record_session", current, INVALID),
+    ]
+    got = [(user, code, matrix.probe(user, did, code, if_match=if_match)) for user, code, if_match, _ in cases]
+    assert got == [(user, code, want) for user, code, _, want in cases]
