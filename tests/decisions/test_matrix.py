@@ -135,14 +135,7 @@ def test_every_state_is_covered() -> None:
     assert {key.split("@")[0] for key in BUILD} == {s.code for s in DECISION_MACHINE.states}
 
 
-# Reported to the engine's owner: ``StateMachine.allowed_activities`` ignores ``item``, so it offers
-# ``mark_condition_met`` to the secretary of an implementing decision that has no review condition,
-# where every ``POST …/conditions/{cid}/met`` is 404 (its docstring: "on at least one of them").
-NO_CONDITION_OFFERED = pytest.mark.xfail(
-    strict=True,
-    reason="allowed_activities offers mark_condition_met on an implementing decision without review conditions",
-)
-MATRIX = [pytest.param(k, marks=NO_CONDITION_OFFERED) if k == "implementing" else k for k in BUILD]
+MATRIX = list(BUILD)
 
 
 @pytest.mark.parametrize("record", MATRIX)

@@ -118,6 +118,10 @@ def test_refusals_in_api_order(wclient: TestClient, world: World, db: Database, 
     # Out of scope beats everything: the widget is not found.
     r = wclient.post(_url(wid, "approve"), json=everything_wrong, headers=world.h("sec3") | {"If-Match": '"9"'})
     assert_problem(r, 404, "not_found")
+    r = wclient.post(_url(wid, "approve"), json=everything_wrong, headers=world.h("sec3") | {"If-Match": "abc"})
+    assert_problem(r, 404, "not_found")  # a malformed If-Match too: scope is answered first
+    r = wclient.post(_url(uuid.uuid4(), "approve"), json={}, headers=world.h("res1") | {"If-Match": "abc"})
+    assert_problem(r, 404, "not_found")
     r = wclient.post(_url(wid, "approve"), json=everything_wrong, headers=world.h("res1") | {"If-Match": '"9"'})
     assert_problem(r, 412, "version_conflict")
     assert_problem(

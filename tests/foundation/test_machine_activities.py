@@ -194,11 +194,28 @@ ALLOWED: dict[str, dict[str, list[str]]] = {
 @pytest.mark.parametrize("state", list(ALLOWED))
 def test_allowed_activities_per_actor(db: Database, world: World, state: str) -> None:
     wid = _new(db, world, state=state)
+    add_part(db, wid)  # an activity on a sub-record is offered only when one takes it
     with db.session(write=False) as s:
         w = s.get(Widget, wid)
         assert w is not None
         for who, expected in ALLOWED[state].items():
             assert WIDGET.allowed_activities(w, actor(db, world.users[who])) == expected, who
+
+
+def test_an_activity_on_parts_is_not_offered_without_one_open_to_the_caller(db: Database, world: World) -> None:
+    wid = _new(db, world)
+    staff, sec = actor(db, world.users["staff1"]), actor(db, world.users["sec1"])
+    with db.session(write=False) as s:
+        w = s.get(Widget, wid)
+        assert w is not None
+        assert WIDGET.allowed_activities(w, staff) == []  # no part at all
+    add_part(db, wid, closed=True)
+    add_part(db, wid, reserved_for="community_secretary")
+    with db.session(write=False) as s:
+        w = s.get(Widget, wid)
+        assert w is not None
+        assert WIDGET.allowed_activities(w, staff) == []  # one closed, one reserved for the secretary
+        assert WIDGET.allowed_activities(w, sec) == ["inspect"]
 
 
 def test_allowed_activities_agree_with_do_activity(db: Database, world: World) -> None:
@@ -207,6 +224,7 @@ def test_allowed_activities_agree_with_do_activity(db: Database, world: World) -
     for state in ("draft", "approved", "withdrawn"):
         for who in ("staff1", "sec1", "jo", "res1"):
             wid = _new(db, world, state=state)
+            part = add_part(db, wid)
             who_actor = actor(db, world.users[who])
             with db.session(write=False) as s:
                 w = s.get(Widget, wid)
@@ -214,7 +232,7 @@ def test_allowed_activities_agree_with_do_activity(db: Database, world: World) -
                 offered = WIDGET.allowed_activities(w, who_actor)
             for activity in WIDGET.activities:
                 try:  # an unknown field: a body that never validates, so nothing is ever written
-                    _do(db, wid, who_actor, activity.code, {"probe": 1}, item=add_part(db, wid))
+                    _do(db, wid, who_actor, activity.code, {"probe": 1}, item=part)
                 except (errors.TransitionNotAllowed, errors.Forbidden):
                     passed = False
                 except errors.ValidationFailed:
@@ -232,6 +250,7 @@ def test_describe_activities() -> None:
             "states": ["draft", "submitted"],
             "roles": ["community_staff", "community_secretary"],
             "guards": ["A result is given"],
+            "guard_codes": {"result": "请填写检查结果"},
             "body_schema": "WidgetInspectBody",
             "result_schema": None,
             "item": "part",
@@ -243,6 +262,7 @@ def test_describe_activities() -> None:
             "states": ["approved"],
             "roles": ["judicial_officer"],
             "guards": ["note is given (non-blank)"],
+            "guard_codes": {"note": "请填写说明"},
             "body_schema": "WidgetCertifyBody",
             "result_schema": None,
             "item": None,

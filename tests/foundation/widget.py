@@ -113,6 +113,10 @@ def _load_part(session: Session, widget: Widget, part_id: uuid.UUID) -> WidgetPa
     return part if part is not None and part.widget_id == widget.id else None
 
 
+def _parts(session: Session, widget: Widget) -> list[WidgetPart]:
+    return list(session.scalars(select(WidgetPart).where(WidgetPart.widget_id == widget.id)))
+
+
 def _may_inspect(actor: Actor, widget: Widget, part: WidgetPart) -> bool:
     return part.reserved_for is None or actor.holds(Role(part.reserved_for), widget.scope_path)
 
@@ -194,8 +198,8 @@ WIDGET: StateMachine[Widget] = StateMachine(
             body=WidgetInspectBody,
             validate=_score_within,
             unique=_not_inspected,
-            guards=(Guard("A result is given", _has_result),),
-            item=Item("part", _load_part, open=lambda widget, part: not part.closed, allows=_may_inspect),
+            guards=(Guard("A result is given", _has_result, {"result": "请填写检查结果"}),),
+            item=Item("part", _load_part, _parts, open=lambda widget, part: not part.closed, allows=_may_inspect),
         ),
         Activity(
             "certify",
@@ -204,7 +208,7 @@ WIDGET: StateMachine[Widget] = StateMachine(
             AnyRole((Role.judicial_officer,)),
             _certify,
             body=WidgetCertifyBody,
-            guards=(given("note"),),
+            guards=(given("note", "说明"),),
             in_history=True,
             comment_field="note",
         ),

@@ -5,7 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
 
-from governance_api.core.errors import BadRequest, VersionConflict
+from governance_api.core.errors import BadRequest
 
 
 def etag(version: int) -> str:
@@ -16,16 +16,19 @@ def set_etag(response: Response, version: int) -> None:
     response.headers["ETag"] = etag(version)
 
 
+UNMATCHABLE = 0  # versions start at 1: a malformed If-Match is a precondition no record meets
+
+
 def if_match(
     value: Annotated[str | None, Header(alias="If-Match", description='The ETag you read, e.g. "3"')] = None,
 ) -> int | None:
-    """The version the client expects, or None when it sent no If-Match (or ``*``)."""
+    """The version the client expects, or None when it sent no If-Match (or ``*``). A malformed
+    value is not refused here: that would answer 412 before scope (404) and state; it becomes a
+    version no record has, so the record's own check answers 412 in API.md's order."""
     if value is None or value.strip() == "*":
         return None
     text = value.strip().removeprefix("W/").strip('"')
-    if not text.isdigit() or len(text) > 18:
-        raise VersionConflict(f"If-Match {value!r} matches no version of this record")
-    return int(text)
+    return int(text) if text.isdigit() and len(text) <= 18 else UNMATCHABLE
 
 
 async def json_body(request: Request) -> Any:

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 def check_version(aggregate: AggregateMixin, if_match: int | None) -> None:
     if if_match is not None and if_match != aggregate.version:
-        raise errors.VersionConflict(f"If-Match {if_match} does not match the current version {aggregate.version}")
+        raise errors.VersionConflict(f"If-Match does not match the current version {aggregate.version}")
 
 
 def admit(
