@@ -141,6 +141,12 @@ def test_plain_activity_bumps_the_version_and_keeps_no_history(db: Database, wor
     assert snapshot(db, wid) == ("submitted", 2, None, 1, 1)
 
 
+def test_events_a_plain_activity_emits_reach_the_outbox(db: Database, world: World) -> None:
+    wid = _new(db, world, state="submitted")
+    _do(db, wid, actor(db, world.users["staff1"]), "inspect", {"result": "损坏", "score": 0}, 1, add_part(db, wid))
+    assert snapshot(db, wid) == ("submitted", 2, None, 1, 2)  # no history row; the emitted event
+
+
 def test_in_history_activity_records_history_and_events(db: Database, world: World) -> None:
     wid = _new(db, world, state="approved")
     jo, sec = actor(db, world.users["jo"]), actor(db, world.users["sec1"])

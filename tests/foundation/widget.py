@@ -138,6 +138,8 @@ def _has_result(ctx: WriteContext[Widget]) -> list[str]:
 def _inspect(ctx: WriteContext[Widget]) -> WidgetPart:
     part: WidgetPart = ctx.item
     part.result, part.score = ctx.body.result, ctx.body.score
+    if part.score is not None and part.score == 0:
+        ctx.emit("widget.part_failed", {"part": str(part.id)})  # what an activity's effect emits is kept
     return part
 
 
