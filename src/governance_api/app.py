@@ -5,11 +5,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from governance_api import __version__
 from governance_api.auth.router import router as auth_router
 from governance_api.core import problems
+from governance_api.core.http import refuse_nul
 from governance_api.core.idempotency import IdempotencyStore
 from governance_api.core.middleware import (
     BodyLimitMiddleware,
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(refuse_nul)],  # every route: no U+0000 in path, query or form values
     )
     app.state.settings = settings
     app.state.db = database

@@ -18,6 +18,7 @@ from governance_api.core.problems import from_domain_error
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 access_log = logging.getLogger("governance_api.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class RequestIdFilter(logging.Filter):
@@ -153,10 +154,13 @@ class IdempotencyMiddleware:
         if scope["type"] != "http" or scope["method"] != "POST" or not key or caller is None:
             await self.app(scope, receive, send)
             return
-        if len(key) > 255:
-            await _send_problem(
-                send, errors.ValidationFailed.one("header.Idempotency-Key", "at most 255 characters"), []
+        if len(key) > 255 or _CONTROL.search(key):
+            # The key is stored: PostgreSQL text cannot hold U+0000, and HTTP allows no control
+            # characters in a field value anyway.
+            problem = errors.ValidationFailed.one(
+                "header.Idempotency-Key", "at most 255 characters, no control characters"
             )
+            await _send_problem(send, problem, [])
             return
         body, messages = await _read_body(receive)
         digest = hashlib.sha256(scope["path"].encode() + b"\0" + body).hexdigest()

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from governance_api.core.schemas import Input
 from governance_api.core.validators import Code, MobilePhone, ShortText
 from governance_api.roles import OrgKind, Role
 
@@ -11,10 +12,6 @@ Username = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.@-]*$")
 ]
 Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
-
-
-class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
 
 
 class OrgUnitCreate(Input):
