@@ -166,6 +166,24 @@ class PublicityCreate(Input):
     channel: ShortText | None = None
 
 
+class SubRead(BaseModel):
+    """A sub-record; after a write, ``decision_version`` is the decision's new version (for If-Match)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    decision_version: int | None = None
+
+
+class ConditionRead(SubRead):
+    id: uuid.UUID
+    position: int
+    text: str
+    met: bool
+    met_note: str | None
+    met_by_id: uuid.UUID | None
+    met_at: dt.datetime | None
+
+
 class DecisionRead(BaseModel):
     id: uuid.UUID
     state: str
@@ -191,17 +209,12 @@ class DecisionRead(BaseModel):
     total_owners: int | None
     eligible_residents: int | None
     review_conclusion: str | None
+    conditions: list[ConditionRead] = Field(
+        description="The review's conditions (审核条件, DOMAIN §2.3), in order; empty unless approved with conditions"
+    )
     summary: str | None
     typical_case: bool
     typical_case_note: str | None
-
-
-class SubRead(BaseModel):
-    """A sub-record; after a write, ``decision_version`` is the decision's new version (for If-Match)."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    decision_version: int | None = None
 
 
 class BallotRead(SubRead):
@@ -247,16 +260,6 @@ class LegalOpinionRead(SubRead):
     conclusion: str
     opinion: str
     created_at: dt.datetime
-
-
-class ConditionRead(SubRead):
-    id: uuid.UUID
-    position: int
-    text: str
-    met: bool
-    met_note: str | None
-    met_by_id: uuid.UUID | None
-    met_at: dt.datetime | None
 
 
 class NoteRead(SubRead):

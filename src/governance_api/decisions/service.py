@@ -47,8 +47,12 @@ def _visible(session: Session, actor: Actor, decision_id: uuid.UUID, *, lock: bo
     return d
 
 
+def _read(session: Session, d: Decision, actor: Actor) -> DecisionRead:
+    return to_read(d, actor, repo.conditions(session, d.id))
+
+
 def get_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> DecisionRead:
-    return to_read(_visible(session, actor, decision_id), actor)
+    return _read(session, _visible(session, actor, decision_id), actor)
 
 
 def list_decisions(
@@ -81,7 +85,10 @@ def list_decisions(
         typical_case=typical_case,
     )
     rows, cursor = paginate(session, stmt, Decision.created_at, Decision.id, page)
-    return Page(items=[to_read(d, actor) for d in rows], next_cursor=cursor)
+    # List rows carry the conditions too (one model for the item everywhere), read in one IN query
+    # for the page rather than one per row.
+    conditions = repo.conditions_of(session, [d.id for d in rows])
+    return Page(items=[to_read(d, actor, conditions.get(d.id, [])) for d in rows], next_cursor=cursor)
 
 
 def history(session: Session, actor: Actor, decision_id: uuid.UUID) -> Page[HistoryRead]:
@@ -168,15 +175,16 @@ def create_decision(session: Session, actor: Actor, raw: Any) -> DecisionRead:
     )
     record_creation(session, MACHINE, d, actor)
     session.commit()
-    return to_read(d, actor)
+    return to_read(d, actor, [])  # a new decision has no review yet
 
 
 def perform(cmd: Command) -> DecisionRead:
     """One action of the decision machine."""
     d = _visible(cmd.session, cmd.actor, cmd.aggregate_id, lock=True)
     take_action(cmd.session, MACHINE, d, cmd.actor, cmd.code, cmd.body, cmd.if_match)
+    read = _read(cmd.session, d, cmd.actor)  # the engine flushed: an approval's conditions are seen
     cmd.session.commit()
-    return to_read(d, cmd.actor)
+    return read
 
 
 def record(cmd: Command) -> BaseModel:
@@ -187,7 +195,9 @@ def record(cmd: Command) -> BaseModel:
     _, written = do_activity(cmd.session, MACHINE, d, cmd.actor, cmd.code, cmd.body, cmd.if_match, cmd.item_id)
     activity = MACHINE.activity(cmd.code)
     assert activity is not None  # do_activity answered 404 otherwise
-    read: BaseModel = to_read(d, cmd.actor) if activity.result is None else activity.result.model_validate(written)
+    read: BaseModel = (
+        _read(cmd.session, d, cmd.actor) if activity.result is None else activity.result.model_validate(written)
+    )
     if isinstance(read, SubRead):
         read.decision_version = d.version
     cmd.session.commit()
