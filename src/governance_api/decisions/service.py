@@ -134,22 +134,23 @@ def list_notes(session: Session, actor: Actor, decision_id: uuid.UUID, kind: str
 # --- create, actions and activities ----------------------------------------------------------
 
 
-def _sees(actor: Actor, path: str) -> bool:
-    return actor.is_admin or actor.holds_any(repo.SCOPE_ROLES, path)
-
-
 def create_decision(session: Session, actor: Actor, raw: Any) -> DecisionRead:
-    """列入清单: a community's secretary or staff lists a matter under a catalog entry."""
+    """列入清单: a community's secretary or staff lists a matter under a catalog entry.
+
+    Scope here is the community, not a decision (there is none yet): a community the caller reaches
+    under any grant is in scope, so a resident or integration client there is refused by role (403),
+    as in the disputes' create; only a community outside every grant is 404. (Reading decisions is
+    narrower: ``repository.SCOPE_ROLES`` leaves residents out of what they see.)"""
     target = peek(DecisionTarget, raw)
     if target is not None:
         unit = repo.unit(session, target.community_id)
-        if unit is None or not _sees(actor, unit.path):
+        if unit is None or not actor.reaches(unit.path):
             raise errors.NotFound("no such community")
         if not actor.holds_any(MACHINE.create_roles, unit.path):
             raise errors.Forbidden("only the community's secretary or staff list a decision")
     data = parse(DecisionCreate, raw)
     community = repo.unit(session, data.community_id)
-    if community is None or not _sees(actor, community.path):
+    if community is None or not actor.reaches(community.path):
         raise errors.NotFound("no such community")
     if community.kind != OrgKind.community:
         raise errors.ValidationFailed.one("body.community_id", "not a community (居民区)")
