@@ -9,6 +9,7 @@ import time
 import uuid
 from typing import Any
 
+import anyio
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -140,8 +141,8 @@ class IdempotencyMiddleware:
     """Replays a POST's stored response for the same caller and ``Idempotency-Key`` within the TTL.
 
     The key is reserved before the request runs (so two concurrent uses cannot both execute), the
-    outcome stored after it; a 5xx releases the key so the client may retry. The caller is the
-    token's subject; unauthenticated POSTs (sign-in) are not replayed.
+    outcome stored after it and before its answer is sent; a 5xx releases the key so the client may
+    retry. The caller is the token's subject; unauthenticated POSTs (sign-in) are not replayed.
     """
 
     def __init__(self, app: ASGIApp, store: Any) -> None:
@@ -178,25 +179,34 @@ class IdempotencyMiddleware:
         await self._run_and_store(scope, messages, send, caller, key)
 
     async def _run_and_store(self, scope: Scope, messages: list[Message], send: Send, caller: str, key: str) -> None:
-        captured: dict[str, Any] = {"status": 500, "ctype": "application/json", "body": b""}
+        """Runs the request with its answer held back, stores the outcome, then sends the answer: a
+        client that retries the moment the answer arrived must find the outcome stored, not the key
+        "still in progress". Holding the whole answer is fine here: POST answers are small JSON."""
+        held: list[Message] = []
+        status, ctype = 500, "application/json"
 
         async def replay_receive() -> Message:
             return messages.pop(0) if messages else {"type": "http.disconnect"}
 
-        async def capturing_send(message: Message) -> None:
+        async def holding_send(message: Message) -> None:
+            nonlocal status, ctype
             if message["type"] == "http.response.start":
-                captured["status"] = message["status"]
+                status = message["status"]
                 for k, v in message.get("headers", []):
                     if k == b"content-type":
-                        captured["ctype"] = v.decode("latin-1")
-            elif message["type"] == "http.response.body":
-                captured["body"] += message.get("body", b"")
-            await send(message)
+                        ctype = v.decode("latin-1")
+            held.append(message)
 
         try:
-            await self.app(scope, replay_receive, capturing_send)
-        finally:
-            await self.store.complete(caller, key, captured["status"], captured["ctype"], captured["body"])
+            await self.app(scope, replay_receive, holding_send)
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                await self.store.complete(caller, key, 500, ctype, b"")  # frees the key
+            raise
+        body = b"".join(m.get("body", b"") for m in held if m["type"] == "http.response.body")
+        await self.store.complete(caller, key, status, ctype, body)
+        for message in held:
+            await send(message)
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, list[Message]]:
