@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from foundation.factories import assert_problem, count, unit_body
 from governance_api.core.errors import Duplicate, IdempotencyKeyReuse
-from governance_api.core.idempotency import IdempotencyStore
+from governance_api.core.idempotency import IdempotencyStore, Lease
 from governance_api.db import Database
 from governance_api.models.org import OrgUnit
 from governance_api.models.records import IdempotencyRecord
@@ -131,14 +131,16 @@ def test_store_in_flight_and_server_errors(db: Database, settings: Settings, wor
     """A key whose first request is still running is 409 for a second one; a 5xx frees the key."""
     store = IdempotencyStore(db, settings)
     caller = world.users["admin"].hex
-    assert store._reserve(caller, "k", "digest-a") is None
+    first = store._reserve(caller, "k", "digest-a")
+    assert isinstance(first, Lease) and first.attempt == 1
     with pytest.raises(Duplicate):
         store._reserve(caller, "k", "digest-a")
     with pytest.raises(IdempotencyKeyReuse):
         store._reserve(caller, "k", "digest-b")
-    store._complete(caller, "k", 503, "application/problem+json", b"{}")
+    store._complete(first, 503, "application/problem+json", b"{}")
     with db.session(write=False) as s:
         assert s.scalars(select(IdempotencyRecord)).all() == []
-    assert store._reserve(caller, "k", "digest-b") is None
-    store._complete(caller, "k", 201, "application/json", b'{"ok": true}')
+    again = store._reserve(caller, "k", "digest-b")
+    assert isinstance(again, Lease)
+    store._complete(again, 201, "application/json", b'{"ok": true}')
     assert store._reserve(caller, "k", "digest-b") == (201, "application/json", b'{"ok": true}')

@@ -1,11 +1,13 @@
-"""Small HTTP conventions shared by routers: ETag / If-Match, and reading an action's raw JSON body."""
+"""Small HTTP conventions shared by routers: ETag / If-Match, reading an action's raw JSON body, and
+refusing U+0000 in path, query and form values."""
 
 import json
 from typing import Annotated, Any
 
-from fastapi import Depends, Header, Request, Response
+from fastapi import Depends, Header, Request, Response, params
 
-from governance_api.core.errors import BadRequest
+from governance_api.core.errors import BadRequest, FieldError, ValidationFailed
+from governance_api.core.validators import NUL_MESSAGE, has_nul
 
 
 def etag(version: int) -> str:
@@ -48,3 +50,32 @@ async def json_body(request: Request) -> Any:
 
 IfMatch = Annotated[int | None, Depends(if_match)]
 RawBody = Annotated[Any, Depends(json_body)]
+
+
+async def refuse_nul(request: Request) -> None:
+    """422 naming every path, query or form value that holds U+0000, which PostgreSQL text cannot
+    hold (bodies are checked by ``core.schemas.Input``). One app-wide dependency rather than a type
+    on each parameter, so no route can forget it; it runs after routing, so it names the parameter
+    (``path.tracking_code``, ``query.q``, ``form.username``)."""
+    places: list[tuple[str, list[tuple[str, Any]]]] = [
+        ("path", list(request.path_params.items())),
+        ("query", request.query_params.multi_items()),
+    ]
+    if _takes_form(request):
+        # FastAPI has parsed the form already and Starlette caches it: this reads no body twice.
+        places.append(("form", (await request.form()).multi_items()))
+    bad = [
+        FieldError(f"{place}.{name}", NUL_MESSAGE)
+        for place, items in places
+        for name, value in items
+        if has_nul(name) or has_nul(value)
+    ]
+    if bad:
+        raise ValidationFailed(bad)
+
+
+def _takes_form(request: Request) -> bool:
+    """Whether the matched route declares form fields (only then is the form parsed: reading it on a
+    route that reads its own raw body would consume the stream under it)."""
+    body = getattr(request.scope.get("route"), "body_field", None)
+    return isinstance(getattr(body, "field_info", None), params.Form)

@@ -5,15 +5,26 @@ scope reads that unit first with ``peek`` on a small target model (e.g. ``Decisi
 
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from governance_api.core.problems import pydantic_errors
+from governance_api.core.validators import NUL_MESSAGE, has_nul
 
 M = TypeVar("M", bound=BaseModel)
 
 
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """Every field of every body, whatever its type: PostgreSQL text cannot hold U+0000. After
+        validation, so a nested model has already checked its own fields and the error names the
+        nested field (``body.parties.0.name``), not the list holding it."""
+        if has_nul(value):
+            raise ValueError(NUL_MESSAGE)
+        return value
 
 
 def example(**values: Any) -> ConfigDict:

@@ -228,6 +228,26 @@ class PublicityCreate(Input):
     channel: ShortText | None = None
 
 
+class SubRead(BaseModel):
+    """A sub-record; after a write, ``decision_version`` is the decision's new version (for If-Match)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    decision_version: int | None = Field(
+        None, description="after a write: the decision's new version, for the next If-Match"
+    )
+
+
+class ConditionRead(SubRead):
+    id: uuid.UUID
+    position: int = Field(description="1-based order in the approval")
+    text: str
+    met: bool
+    met_note: str | None
+    met_by_id: uuid.UUID | None
+    met_at: dt.datetime | None
+
+
 def _machine() -> "StateMachine[Any]":
     from governance_api.decisions.machine import DECISION_MACHINE  # the machine imports these schemas
 
@@ -275,19 +295,12 @@ class DecisionRead(BaseModel):
         description="residents_meeting: residents (household representatives) entitled to attend"
     )
     review_conclusion: ReviewConclusion | None = Field(description="the 法制审核 result once approved")
+    conditions: list[ConditionRead] = Field(
+        description="The review's conditions (审核条件, DOMAIN §2.3), in order; empty unless approved with conditions"
+    )
     summary: str | None = Field(description="the 闭环 summary given at complete")
     typical_case: bool = Field(description="marked a 典型案例 by the 司法所")
     typical_case_note: str | None = Field(description="why it is a typical case")
-
-
-class SubRead(BaseModel):
-    """A sub-record; after a write, ``decision_version`` is the decision's new version (for If-Match)."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    decision_version: int | None = Field(
-        None, description="after a write: the decision's new version, for the next If-Match"
-    )
 
 
 class BallotRead(SubRead):
@@ -335,16 +348,6 @@ class LegalOpinionRead(SubRead):
     conclusion: OpinionConclusion
     opinion: str
     created_at: dt.datetime
-
-
-class ConditionRead(SubRead):
-    id: uuid.UUID
-    position: int = Field(description="1-based order in the approval")
-    text: str
-    met: bool
-    met_note: str | None
-    met_by_id: uuid.UUID | None
-    met_at: dt.datetime | None
 
 
 class NoteRead(SubRead):
