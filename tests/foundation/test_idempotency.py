@@ -95,6 +95,16 @@ def test_unauthenticated_posts_are_not_stored(client: TestClient, world: World, 
     assert count(db, IdempotencyRecord) == 0
 
 
+def test_sign_ins_are_never_stored(client: TestClient, world: World, db: Database) -> None:
+    """An issued token is a secret: a sign-in with a bearer and a key is not kept for replay."""
+    form = {"username": "sec1", "password": "World-pass-1234"}
+    headers = world.h("admin") | {"Idempotency-Key": "sign-in"}
+    first = client.post("/api/v1/auth/token", data=form, headers=headers)
+    second = client.post("/api/v1/auth/token", data=form, headers=headers)
+    assert first.status_code == second.status_code == 200 and REPLAYED not in second.headers
+    assert count(db, IdempotencyRecord) == 0
+
+
 def test_expired_records_are_not_replayed(client: TestClient, world: World, db: Database, settings: Settings) -> None:
     h = world.h("admin") | {"Idempotency-Key": "k-old"}
     assert client.post(UNITS, json=unit_body("street", "idem-old"), headers=h).status_code == 201

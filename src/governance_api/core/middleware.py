@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from governance_api.core import errors
 from governance_api.core.idempotency import LEASE_SCOPE_KEY, IdempotencyStore, Lease, request_digest
-from governance_api.core.problems import from_domain_error
+from governance_api.core.problems import from_domain_error, loggable_path
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 access_log = logging.getLogger("governance_api.access")
@@ -87,7 +87,7 @@ class RequestContextMiddleware:
             access_log.info(
                 "%s %s %s %.1fms",
                 scope["method"],
-                _loggable_path(scope["path"]),
+                loggable_path(scope["path"]),
                 status,
                 (time.perf_counter() - started) * 1000,
             )
@@ -101,11 +101,6 @@ def _matches(if_none_match: str, headers: list[tuple[bytes, bytes]]) -> bool:
         return False
     tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
     return "*" in tags or etag.removeprefix("W/") in tags
-
-
-def _loggable_path(path: str) -> str:
-    # A tracking code (解纷码) is a bearer secret for the public lookup: keep it out of logs.
-    return re.sub(r"(/public/disputes/)[^/]+", r"\1{tracking_code}", path)
 
 
 class BodyLimitMiddleware:
@@ -173,7 +168,9 @@ class IdempotencyMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = _header(scope, b"idempotency-key") if scope["type"] == "http" else None
         caller = self.store.caller_of(_header(scope, b"authorization")) if key else None
-        if scope["type"] != "http" or scope["method"] != "POST" or not key or caller is None:
+        # An issued token is a secret: a sign-in is never stored for replay.
+        signing_in = scope.get("path", "").endswith("/auth/token")
+        if scope["type"] != "http" or scope["method"] != "POST" or not key or caller is None or signing_in:
             await self.app(scope, receive, send)
             return
         if len(key) > 255 or _CONTROL.search(key):
