@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlalchemy import select, update
 
-from foundation.conftest import Shared
+from foundation.conftest import shared_fixtures
 from foundation.factories import assert_problem
 from foundation.widget import WIDGET, Widget, actor, create_widget, snapshot
 from governance_api.app import create_app
@@ -24,21 +24,8 @@ from governance_api.roles import Role
 from governance_api.settings import Settings
 from world import World
 
-
 # Every test here makes its own widgets, so the module shares one database (see foundation.conftest).
-@pytest.fixture
-def db(shared_widgets: Shared) -> Database:
-    return shared_widgets.db
-
-
-@pytest.fixture
-def world(shared_widgets: Shared) -> World:
-    return shared_widgets.world
-
-
-@pytest.fixture
-def settings(shared_widgets: Shared) -> Settings:
-    return shared_widgets.settings
+db, world, settings = shared_fixtures("shared_widgets", "db", "world", "settings")
 
 
 class WidgetRead(BaseModel):

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from foundation.conftest import Shared
+from foundation.conftest import shared_fixtures
 from foundation.widget import (
     STATES,
     WIDGET,
@@ -30,16 +30,8 @@ from governance_api.models.records import OutboxEvent, TransitionRecord
 from governance_api.roles import Role
 from world import World
 
-
 # Every test here makes its own widgets, so the module shares one database (see foundation.conftest).
-@pytest.fixture
-def db(shared_widgets: Shared) -> Database:
-    return shared_widgets.db
-
-
-@pytest.fixture
-def world(shared_widgets: Shared) -> World:
-    return shared_widgets.world
+db, world = shared_fixtures("shared_widgets", "db", "world")
 
 
 def _new(db: Database, world: World, state: str = "draft") -> uuid.UUID:
