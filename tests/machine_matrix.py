@@ -20,7 +20,7 @@ DOMAIN.md, keep a wrong definition from passing.
 
 import asyncio
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,6 +51,9 @@ INVALID = (422, "validation_error")
 STALE = (412, "version_conflict")
 Answer = tuple[int, str | None]
 Probe = tuple[Step[Any], str | None]  # a step, and the sub-record it acts on
+Case = tuple[str, str, str, Answer, str | None]  # record (its key), step, user, expected, sub-record
+Ordered = tuple[str, str, str | None, str, Answer]  # user, step, sub-record, If-Match, expected
+Said = tuple[str, str, Answer]  # user, step, answer
 
 
 @dataclass
@@ -140,17 +143,44 @@ class Matrix:
             self._actors[user] = found
         return self._actors[user]
 
+    def step(self, code: str) -> Step[Any]:
+        return next(s for s in self.d.machine.steps if s.code == code)
+
     def probe(
         self, user: str, record_id: str, code: str, item_id: str | None = None, if_match: str | None = None
     ) -> Answer:
-        step = next(s for s in self.d.machine.steps if s.code == code)
-        method, url = self.d.request(step, record_id, item_id)
+        method, url = self.d.request(self.step(code), record_id, item_id)
         headers = self.s.h(user) | ({"If-Match": if_match} if if_match is not None else {})
         return answer(self.s.client.request(method, url, json=PROBE, headers=headers))
 
     def read(self, user: str, record_id: str) -> Response:
         r: Response = self.s.client.get(f"{API}/{self.d.resource}/{record_id}", headers=self.s.h(user))
         return r
+
+    def etag(self, record_id: str) -> str:
+        """The record's current version as an If-Match value, as the admin reads it."""
+        r = self.read("admin", record_id)
+        assert r.status_code == 200, r.text
+        return f'"{r.json()["version"]}"'
+
+    def literal_mismatches(self, records: Mapping[str, str], cases: Iterable[Case]) -> list[str]:
+        """The literal cases (written by hand from DOMAIN.md) that HTTP or the definition answers
+        otherwise than the case says; none when both agree with every case."""
+        wrong = []
+        for record, code, user, want, item_id in cases:
+            record_id = records[record]
+            got = self.probe(user, record_id, code, item_id)
+            readable = self.read(user, record_id).status_code == 200
+            [predicted] = self.expected(record_id, user, readable, [(self.step(code), item_id)])
+            if (got, predicted) != (want, want):
+                wrong.append(f"{record} {code} by {user}: DOMAIN.md says {want}, HTTP {got}, definition {predicted}")
+        return wrong
+
+    def in_order(self, record_id: str, cases: list[Ordered]) -> tuple[list[Said], list[Said]]:
+        """API.md's order of checks: what HTTP answers to each case (with its If-Match), and what the
+        cases expect, both as (user, step, answer)."""
+        got = [(user, code, self.probe(user, record_id, code, item, im)) for user, code, item, im, _ in cases]
+        return got, [(user, code, want) for user, code, _, _, want in cases]
 
     def items(self, record_id: str, step: Step[Any]) -> list[str]:
         """The ids of the sub-records ``step`` may act on, as the admin lists them."""
