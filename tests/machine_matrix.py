@@ -20,27 +20,21 @@ DOMAIN.md, keep a wrong definition from passing.
 
 import asyncio
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from conftest import TemplateDatabases, make_settings
-from governance_api.app import create_app
+from conftest import Shared
 from governance_api.core.action_routes import ActivityRoute
 from governance_api.core.actor import Actor, load_actor
 from governance_api.core.machine import Activity, StateMachine, Step
-from governance_api.db import Database
 from governance_api.models.base import AggregateMixin, Base
 from governance_api.models.records import TransitionRecord
-from governance_api.settings import Settings
-from world import World, build_world
 
 API = "/api/v1"
 PROBE = {"_matrix_probe": 1}  # never validates: every body model forbids unknown fields
@@ -54,37 +48,6 @@ Probe = tuple[Step[Any], str | None]  # a step, and the sub-record it acts on
 Case = tuple[str, str, str, Answer, str | None]  # record (its key), step, user, expected, sub-record
 Ordered = tuple[str, str, str | None, str, Answer]  # user, step, sub-record, If-Match, expected
 Said = tuple[str, str, Answer]  # user, step, answer
-
-
-@dataclass
-class Shared:
-    """One migrated database, world and client for a whole test module (see foundation.conftest)."""
-
-    settings: Settings
-    db: Database
-    world: World
-    client: TestClient
-    tokens: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    def h(self, user: str) -> dict[str, str]:
-        """The bearer header of ``user``, issued once per module."""
-        if user not in self.tokens:
-            self.tokens[user] = self.world.h(user)
-        return self.tokens[user]
-
-
-@contextmanager
-def shared_database(templates: TemplateDatabases) -> Iterator[Shared]:
-    url, name = templates.fresh()
-    settings = make_settings(url)
-    db = Database(settings)
-    world = build_world(db, settings)
-    try:
-        with TestClient(create_app(settings, db), raise_server_exceptions=False) as client:
-            yield Shared(settings, db, world, client)
-    finally:
-        db.dispose()
-        templates.drop(name)
 
 
 @dataclass(frozen=True)

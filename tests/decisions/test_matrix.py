@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conftest import TemplateDatabases
+from conftest import Shared, TemplateDatabases, shared_database
 from decisions.factories import API, PLAN, act, create, decision_in, get, meeting, ok, post
 from governance_api.decisions.machine import DECISION_MACHINE
 from governance_api.decisions.router import ACTIVITY_ROUTES
@@ -23,8 +23,6 @@ from machine_matrix import (
     Domain,
     Matrix,
     Ordered,
-    Shared,
-    shared_database,
 )
 
 DOMAIN = Domain(

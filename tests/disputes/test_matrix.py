@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from conftest import TemplateDatabases
+from conftest import TemplateDatabases, shared_database
 from disputes.factories import SETUPS, Disputes, prepare
 from governance_api.disputes.machine import DISPUTE_MACHINE
 from governance_api.disputes.router import ACTIVITY_ROUTES
@@ -22,7 +22,6 @@ from machine_matrix import (
     Domain,
     Matrix,
     Ordered,
-    shared_database,
 )
 
 DOMAIN = Domain(DISPUTE_MACHINE, Dispute, "disputes", ACTIVITY_ROUTES)

@@ -8,18 +8,13 @@ fixtures it needs at it with ``shared_fixtures``.
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
-from conftest import TemplateDatabases, make_settings
+from conftest import Shared, TemplateDatabases, shared_database
 from foundation.widget import create_tables
-from governance_api.app import create_app
 from governance_api.db import Database
-from governance_api.settings import Settings
-from world import World, build_world
 
 
 @pytest.fixture
@@ -28,24 +23,10 @@ def widget_table(db: Database) -> None:
     create_tables(db.engine)
 
 
-@dataclass
-class Shared:
-    settings: Settings
-    db: Database
-    world: World
-    client: TestClient
-
-
 @pytest.fixture(scope="module")
 def shared(templates: TemplateDatabases) -> Iterator[Shared]:
-    url, name = templates.fresh()
-    settings = make_settings(url)
-    db = Database(settings)
-    world = build_world(db, settings)
-    with TestClient(create_app(settings, db), raise_server_exceptions=False) as client:
-        yield Shared(settings, db, world, client)
-    db.dispose()
-    templates.drop(name)
+    with shared_database(templates) as s:
+        yield s
 
 
 @pytest.fixture(scope="module")
