@@ -1,11 +1,14 @@
 """Request bodies, one way for every domain: each derives from ``Input`` (unknown fields are a 422,
 never ignored); routes that must answer scope, state and role before the body (API.md's order of
 checks) take the raw JSON and the service validates it with ``parse``. A create whose unit decides
-scope reads that unit first with ``peek`` on a small target model (e.g. ``DecisionTarget``)."""
+scope reads that unit first with ``peek`` on a small target model (e.g. ``DecisionTarget``). The read
+of a state-machine record derives from ``RecordRead``."""
 
+import datetime as dt
+import uuid
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from governance_api.core.problems import pydantic_errors
 from governance_api.core.validators import NUL_MESSAGE, has_nul
@@ -52,3 +55,19 @@ def peek(model: type[M], raw: Any) -> M | None:
         return model.model_validate(raw)
     except ValidationError:
         return None
+
+
+ALLOWED_ACTIONS = "the transitions the caller may take now (guards not evaluated)"
+ALLOWED_ACTIVITIES = "the other writes open to the caller in this state (guards not evaluated)"
+
+
+class RecordRead(BaseModel):
+    """The fields every state-machine record's read has. The machine-typed ones are the domain's, each
+    typed with its machine's ``Late`` enums: ``state``, ``allowed_actions`` (described by
+    ``ALLOWED_ACTIONS``) and ``allowed_activities`` (``ALLOWED_ACTIVITIES``)."""
+
+    id: uuid.UUID
+    state_label: str = Field(description="zh label of the state")
+    version: int = Field(description="increments on every change; send as If-Match")
+    created_at: dt.datetime
+    updated_at: dt.datetime

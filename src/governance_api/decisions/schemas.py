@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from governance_api.core.history import HistoryEntry
-from governance_api.core.schemas import Input, Target, example
+from governance_api.core.schemas import ALLOWED_ACTIONS, ALLOWED_ACTIVITIES, Input, RecordRead, Target, example
 from governance_api.core.validators import GuardText, LongText, PastTime, ShortText
 from governance_api.core.vocab import Late
 from governance_api.decisions.vocab import (
@@ -260,19 +260,10 @@ DecisionActivity = Annotated[str, Late("DecisionActivity", lambda: _machine().ac
 DecisionHistoryAction = Annotated[str, Late("DecisionHistoryAction", lambda: _machine().history_labels)]
 
 
-class DecisionRead(BaseModel):
-    id: uuid.UUID
+class DecisionRead(RecordRead):
     state: DecisionState
-    state_label: str = Field(description="zh label of the state")
-    version: int = Field(description="increments on every change; send as If-Match")
-    allowed_actions: list[DecisionAction] = Field(
-        description="the transitions the caller may take now (guards not evaluated)"
-    )
-    allowed_activities: list[DecisionActivity] = Field(
-        description="the other writes open to the caller in this state (guards not evaluated)"
-    )
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    allowed_actions: list[DecisionAction] = Field(description=ALLOWED_ACTIONS)
+    allowed_activities: list[DecisionActivity] = Field(description=ALLOWED_ACTIVITIES)
     community_id: uuid.UUID = Field(description="the 居民区 the matter belongs to")
     street_id: uuid.UUID = Field(description="the 街道 above the community")
     created_by_id: uuid.UUID | None
