@@ -18,6 +18,7 @@ from foundation.widget import (
     WidgetPart,
     actor,
     add_part,
+    as_a_service,
     create_widget,
     snapshot,
 )
@@ -62,20 +63,8 @@ def _do(
     if_match: int | None = None,
     item: uuid.UUID | None = None,
 ) -> Any:
-    """Do an activity the way a service does: lock, do, commit; what the effect wrote. On refusal,
-    prove the engine left nothing pending in the session (then commit anyway: nothing is written)."""
-    with db.session(write=True) as s:
-        w = s.scalars(select(Widget).where(Widget.id == wid).with_for_update(of=Widget)).one()
-        before = (w.state, w.version, w.note, w.updated_at)
-        try:
-            _, written = do_activity(s, WIDGET, w, who, code, body, if_match, item)
-        except errors.DomainError:
-            assert not s.new and not s.dirty and not s.deleted
-            assert (w.state, w.version, w.note, w.updated_at) == before
-            s.commit()
-            raise
-        s.commit()
-        return written
+    """Do an activity the way a service does (``as_a_service``); what the effect wrote."""
+    return as_a_service(db, wid, lambda s, w: do_activity(s, WIDGET, w, who, code, body, if_match, item)[1])
 
 
 def test_order_of_refusals(db: Database, world: World) -> None:

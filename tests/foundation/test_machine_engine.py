@@ -16,6 +16,7 @@ from foundation.widget import (
     Widget,
     WidgetApproveBody,
     actor,
+    as_a_service,
     create_widget,
     snapshot,
 )
@@ -43,20 +44,8 @@ def _new(db: Database, world: World, state: str = "draft", title: str = "路灯"
 def _act(
     db: Database, wid: uuid.UUID, who: Actor, code: str, body: Any = None, if_match: int | None = None
 ) -> TransitionRecord:
-    """Take an action the way a service does: lock, act, commit. On refusal, prove the engine left
-    nothing pending in the session (then commit anyway: a careless caller writes nothing either)."""
-    with db.session(write=True) as s:
-        w = s.scalars(select(Widget).where(Widget.id == wid).with_for_update(of=Widget)).one()
-        before = (w.state, w.version, w.note, w.updated_at)
-        try:
-            record = take_action(s, WIDGET, w, who, code, body, if_match)
-        except errors.DomainError:
-            assert not s.new and not s.dirty and not s.deleted
-            assert (w.state, w.version, w.note, w.updated_at) == before
-            s.commit()
-            raise
-        s.commit()
-        return record
+    """Take an action the way a service does (``as_a_service``)."""
+    return as_a_service(db, wid, lambda s, w: take_action(s, WIDGET, w, who, code, body, if_match))
 
 
 def test_creation_records_history(db: Database, world: World) -> None:

@@ -4,7 +4,8 @@ application's schema; tests create its table in their fresh database."""
 
 import datetime as dt
 import uuid
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Column, Engine, ForeignKey, MetaData, String, Table, Uuid, func, select
@@ -252,3 +253,24 @@ def snapshot(db: Database, widget_id: uuid.UUID) -> tuple[str, int, str | None, 
         )
         events = s.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.aggregate_id == widget_id))
         return w.state, w.version, w.note, int(history or 0), int(events or 0)
+
+
+T = TypeVar("T")
+
+
+def as_a_service(db: Database, widget_id: uuid.UUID, call: Callable[[Session, Widget], T]) -> T:
+    """Call the engine the way a service does: lock the widget, call, commit; what the call returns.
+    On refusal, prove the engine left nothing pending in the session and the widget as it was (then
+    commit anyway: a careless caller writes nothing either)."""
+    with db.session(write=True) as s:
+        w = s.scalars(select(Widget).where(Widget.id == widget_id).with_for_update(of=Widget)).one()
+        before = (w.state, w.version, w.note, w.updated_at)
+        try:
+            out = call(s, w)
+        except errors.DomainError:
+            assert not s.new and not s.dirty and not s.deleted
+            assert (w.state, w.version, w.note, w.updated_at) == before
+            s.commit()
+            raise
+        s.commit()
+        return out
