@@ -124,3 +124,36 @@ def test_decision_create_answers_location(client: TestClient, world: World) -> N
     }
     r = client.post("/api/v1/decisions", json=body, headers=world.h("sec1"))
     assert r.status_code == 201 and r.headers["Location"] == f"/api/v1/decisions/{r.json()['id']}"
+
+
+def test_request_schemas_say_what_the_service_takes() -> None:
+    schemas = DOC["components"]["schemas"]
+    area = schemas["BallotCreate"]["properties"]["area_m2"]
+    assert area["type"] == "string" and re.fullmatch(area["pattern"], "86.35")
+    assert not any(re.fullmatch(area["pattern"], v) for v in ("0", "0.00", "-1", "1e3", "1.234", ""))
+    for model, field in (("CatalogEntryUpdate", "name"), ("OrgUnitUpdate", "active"), ("UserUpdate", "roles")):
+        assert "null" not in json.dumps(schemas[model]["properties"][field]), (model, field)
+    params = {p["name"]: p for p in DOC["paths"]["/api/v1/decisions"]["get"]["parameters"]}
+    assert "listed" in json.dumps(params["state"]["schema"])
+
+
+@pytest.mark.parametrize("value", ["0.5", "1700000000", "2026", "tomorrow"])
+def test_list_times_are_rfc3339_only(client: TestClient, world: World, value: str) -> None:
+    for path in ("/api/v1/decisions", "/api/v1/disputes"):
+        r = client.get(path, params={"created_from": value}, headers=world.h("jo"))
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "query.created_from", (path, r.text)
+
+
+def test_state_filters_are_the_machine_states(client: TestClient, world: World) -> None:
+    assert client.get("/api/v1/decisions", params={"state": "listed"}, headers=world.h("jo")).status_code == 200
+    for path in ("/api/v1/decisions", "/api/v1/disputes"):
+        r = client.get(path, params={"state": "Y"}, headers=world.h("jo"))
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == "query.state", r.text
+
+
+def test_405_allow_names_every_declared_method(client: TestClient, world: World) -> None:
+    r = client.delete("/api/v1/decisions", headers=world.h("jo"))
+    assert r.status_code == 405 and r.json()["code"] == "method_not_allowed"
+    assert r.headers["Allow"] == "GET, POST"
+    r = client.patch(f"/api/v1/disputes/{world.units['C1']}/screening", json={}, headers=world.h("jo"))
+    assert r.status_code == 405 and r.headers["Allow"] == "GET, PUT"

@@ -149,6 +149,15 @@ def loggable_path(path: str) -> str:
     return re.sub(r"(/public/disputes/)[^/]+", r"\1{tracking_code}", path)
 
 
+def _allowed_methods(request: Request) -> str | None:
+    """Every method the contract declares on the request's path (for a 405's ``Allow``)."""
+    paths: dict[str, dict[str, Any]] = request.app.openapi().get("paths", {})
+    for template, operations in paths.items():
+        if re.fullmatch(re.sub(r"\{[^/]+\}", "[^/]+", template), request.url.path):
+            return ", ".join(sorted(m.upper() for m in operations))
+    return None
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(e.DomainError)
     async def _domain(_: Request, exc: e.DomainError) -> JSONResponse:
@@ -164,11 +173,13 @@ def install(app: FastAPI) -> None:
         return from_domain_error(e.VersionConflict("the record was changed by another request; read it again"))
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "error")
         titles = {404: "No such resource", 405: "Method not allowed", 413: e.PayloadTooLarge.title}
         title = titles.get(exc.status_code, str(exc.detail))
         headers = dict(exc.headers or {})
+        if exc.status_code == 405 and (allowed := _allowed_methods(request)):
+            headers["Allow"] = allowed  # Starlette names only the first route's methods
         return problem_response(exc.status_code, code, title, str(exc.detail), headers or None)
 
     @app.exception_handler(Exception)

@@ -9,6 +9,7 @@ import uuid
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from governance_api.core.problems import pydantic_errors
 from governance_api.core.validators import NUL_MESSAGE, has_nul
@@ -28,6 +29,11 @@ class Input(BaseModel):
         if has_nul(value):
             raise ValueError(NUL_MESSAGE)
         return value
+
+
+# A PATCH field left out keeps its value; ``null`` is not a value for it (the contract shows no null,
+# the service answers 422 "may not be null"). Typed ``X | Unset = None``.
+Unset = SkipJsonSchema[None]
 
 
 def example(**values: Any) -> ConfigDict:

@@ -6,7 +6,7 @@ import re
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, AwareDatetime, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, StringConstraints, WithJsonSchema
 
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits only: \d also matches ٣, ３, …
 ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
@@ -61,6 +61,14 @@ def _id_number(value: str) -> str:
     return value
 
 
+def decimal_text(max_digits: int, example: str) -> WithJsonSchema:
+    """The request schema of a positive amount with two places (money, areas): a decimal string, as
+    API.md says, with the digits and places the service accepts (it also takes a JSON number)."""
+    whole = max_digits - 2
+    pattern = rf"^(0\.(0[1-9]|[1-9][0-9]?)|[1-9][0-9]{{0,{whole - 1}}}(\.[0-9]{{1,2}})?)$"
+    return WithJsonSchema({"type": "string", "pattern": pattern, "examples": [example]}, mode="validation")
+
+
 MobilePhone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=11), AfterValidator(_mobile)]
 IdNumber = Annotated[str, StringConstraints(strip_whitespace=True, max_length=18), AfterValidator(_id_number)]
 
@@ -102,7 +110,19 @@ def _past_day(value: dt.date) -> dt.date:
     return value
 
 
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}")
+
+
+def _rfc3339(value: object) -> object:
+    """Only an RFC 3339 text is a time here: pydantic would also read a number as a Unix time."""
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not _RFC3339.match(value.strip()):
+        raise ValueError("an RFC 3339 time with a zone, e.g. 2026-11-21T08:00:00Z")
+    return value
+
+
 # One time type for bodies and queries: RFC 3339 with a zone (a naive time is a 422, never guessed).
-Time = AwareDatetime
-PastTime = Annotated[AwareDatetime, AfterValidator(_past_time)]
+Time = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
+PastTime = Annotated[Time, AfterValidator(_past_time)]
 PastDay = Annotated[dt.date, AfterValidator(_past_day)]

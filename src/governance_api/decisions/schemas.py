@@ -10,8 +10,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from governance_api.core.history import HistoryEntry
-from governance_api.core.schemas import ALLOWED_ACTIONS, ALLOWED_ACTIVITIES, Input, RecordRead, Target, example
-from governance_api.core.validators import GuardText, LongText, PastTime, ShortText
+from governance_api.core.schemas import ALLOWED_ACTIONS, ALLOWED_ACTIVITIES, Input, RecordRead, Target, Unset, example
+from governance_api.core.validators import GuardText, LongText, PastTime, ShortText, decimal_text
 from governance_api.core.vocab import Late
 from governance_api.decisions.vocab import (
     BallotChoice,
@@ -32,8 +32,8 @@ if TYPE_CHECKING:
 CatalogCode = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_]*$")
 ]
-Money = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2)]
-Area = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2)]
+Money = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2), decimal_text(14, "50000.00")]
+Area = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2), decimal_text(12, "86.35")]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
 PositiveCount = Annotated[int, Field(gt=0, le=10_000_000)]
 Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -69,12 +69,12 @@ class CatalogEntryUpdate(Input):
 
     model_config = example(name="小区停车位规划调整", active=False)
 
-    name: ShortText | None = None
-    category: Category | None = None
-    consensus_rule: ConsensusRule | None = None
+    name: ShortText | Unset = None
+    category: Category | Unset = None
+    consensus_rule: ConsensusRule | Unset = None
     amount_threshold: Money | None = None
-    departments: list[uuid.UUID] | None = Field(default=None, max_length=50)
-    active: bool | None = None
+    departments: list[uuid.UUID] | Unset = Field(default=None, max_length=50)
+    active: bool | Unset = None
 
 
 class CatalogEntryRead(BaseModel):

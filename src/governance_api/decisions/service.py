@@ -68,8 +68,6 @@ def list_decisions(
     q: str | None = None,
     typical_case: bool | None = None,
 ) -> Page[DecisionRead]:
-    if state is not None and state not in {s.code for s in MACHINE.states}:
-        raise errors.ValidationFailed.one("query.state", "not a decision state (see /meta/state-machines/decision)")
     under = None
     if org_unit_id is not None:
         root = repo.unit(session, org_unit_id)

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from governance_api.core.schemas import Input, example
+from governance_api.core.schemas import Input, Unset, example
 from governance_api.core.validators import Code, MobilePhone, ShortText
 from governance_api.roles import OrgKind, Role
 
@@ -28,8 +28,8 @@ class OrgUnitCreate(Input):
 class OrgUnitUpdate(Input):
     model_config = example(name="金色雅筑居民区")
 
-    name: ShortText | None = None
-    active: bool | None = None
+    name: ShortText | Unset = None
+    active: bool | Unset = None
 
 
 class OrgUnitRead(BaseModel):
@@ -76,11 +76,11 @@ class UserCreate(Input):
 class UserUpdate(Input):
     model_config = example(display_name="王书记", active=True)
 
-    display_name: ShortText | None = None
-    phone: MobilePhone | None = None
-    password: Password | None = None
-    active: bool | None = None
-    roles: list[RoleAssignmentIn] | None = Field(default=None, max_length=50)
+    display_name: ShortText | Unset = None
+    phone: MobilePhone | None = Field(None, description="null removes the phone number")
+    password: Password | Unset = None
+    active: bool | Unset = None
+    roles: list[RoleAssignmentIn] | Unset = Field(default=None, max_length=50)
 
 
 class UserRead(BaseModel):
