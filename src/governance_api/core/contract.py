@@ -61,6 +61,7 @@ def finish(doc: dict[str, Any], machines: Mapping[str, StateMachine[Any]]) -> No
                 op["description"] = op.get("description", "") + "\n\nGuard codes (`unmet`):" + listed
         _example(op, schemas)
     _drop_null_defaults(doc)
+    _no_nul(doc)
 
 
 def _operations(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
@@ -123,6 +124,23 @@ def _example(op: dict[str, Any], schemas: dict[str, Any]) -> None:
     examples = schema.get("examples")
     if examples:
         media["example"] = examples[0]
+
+
+NO_NUL = "^[^\\u0000]*$"  # PostgreSQL text cannot hold U+0000: the service refuses it with 422
+
+
+def _no_nul(node: Any) -> None:
+    """Say in every free text's schema that U+0000 is not text here (codes, ids, times and enums
+    already say what they take)."""
+    if isinstance(node, dict):
+        free = node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & node.keys()
+        if free:
+            node["pattern"] = NO_NUL
+        for value in node.values():
+            _no_nul(value)
+    elif isinstance(node, list):
+        for value in node:
+            _no_nul(value)
 
 
 def _drop_null_defaults(node: Any) -> None:
