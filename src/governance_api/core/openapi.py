@@ -12,6 +12,8 @@ from pydantic import BaseModel
 from governance_api.core.machine import StateMachine
 
 REF = "#/components/schemas/{model}"
+# Paths carry /api/v1 themselves: the server is wherever the document was read from.
+SERVERS = [{"url": "/", "description": "the server that serves this document"}]
 
 # OpenAPI links: (source operations, response status, target path, parameters of the targets, as
 # runtime expressions). A source ending in ``/*`` stands for every operation of that method directly
@@ -88,7 +90,7 @@ def extend_openapi(app: FastAPI, machines: Mapping[str, StateMachine[Any]]) -> N
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
             return app.openapi_schema
-        doc = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes)
+        doc = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes, servers=SERVERS)
         schemas = doc.setdefault("components", {}).setdefault("schemas", {})
         for machine in machines.values():
             for step in machine.steps:
