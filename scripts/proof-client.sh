@@ -3,7 +3,7 @@
 #   npm ci (the pinned tools of package-lock.json), `openapi-typescript` with its default options
 #   → schema.d.ts (generated here on every run, never committed, so it cannot drift from the
 #   document), `tsc --strict` on walkthrough.ts (typed by schema.d.ts alone, through openapi-fetch),
-#   `redocly lint` of the document with its recommended rules (redocly.yaml), then the compiled
+#   `redocly lint` of the document with its recommended rules (./redocly.yaml), then the compiled
 #   walk-through drives both state machines against a live server with the demo world
 #   (scripts/proof-server.sh; PROOF_DATABASE_URL: a fresh database, default SQLite in a temp dir).
 # Ends with "client: N passed, N failed"; exits non-zero on any failure.
@@ -14,19 +14,22 @@ source scripts/proof-server.sh
 work=$(mktemp -d "${TMPDIR:-/tmp}/proof-client.XXXX")
 trap proof_server_stop EXIT
 passed=0 failed=0
-run() {  # run NAME COMMAND...: one counted step, its output in the log and shown on failure
-  local name=$1; shift
-  if (cd clients/typescript && "$@") >"$work/$name.log" 2>&1; then
+run() {  # run DIR NAME COMMAND...: one counted step in DIR, its output in the log and shown on failure
+  local dir=$1 name=$2; shift 2
+  if (cd "$dir" && "$@") >"$work/$name.log" 2>&1; then
     passed=$((passed + 1)); echo "ok - $name"
   else
     failed=$((failed + 1)); echo "FAILED - $name"; tail -40 "$work/$name.log"
   fi
 }
 
-run "npm ci" npm ci --no-audit --no-fund --loglevel=error
-run "openapi-typescript (default options) → schema.d.ts" npx openapi-typescript ../../openapi/openapi.json --output schema.d.ts
-run "tsc --strict walkthrough.ts" npx tsc --project tsconfig.json
-run "redocly lint (recommended rules)" npx redocly lint ../../openapi/openapi.json --format=stylish
+client=clients/typescript
+rm -rf "$client/schema.d.ts" "$client/dist"
+run "$client" "npm ci" npm ci --no-audit --no-fund --loglevel=error
+run "$client" "openapi-typescript (default options) → schema.d.ts" \
+  npx openapi-typescript ../../openapi/openapi.json --output schema.d.ts
+run "$client" "tsc --strict walkthrough.ts" npx tsc --project tsconfig.json
+run . "redocly lint (recommended rules)" "$client/node_modules/.bin/redocly" lint openapi/openapi.json --format=stylish
 grep -E "^(Woohoo|❌|✅)|validated in" "$work/redocly lint (recommended rules).log" || true
 
 proof_server_start "$work"

@@ -6,7 +6,7 @@ import re
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, AwareDatetime, StringConstraints
+from pydantic import AfterValidator, AwareDatetime, StringConstraints, WithJsonSchema
 
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits only: \d also matches ٣, ３, …
 ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
@@ -43,8 +43,26 @@ def _id_number(value: str) -> str:
     return value
 
 
-MobilePhone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=11), AfterValidator(_mobile)]
-IdNumber = Annotated[str, StringConstraints(strip_whitespace=True, max_length=18), AfterValidator(_id_number)]
+# The contract states the patterns the validators enforce (only the ID number's check character is
+# beyond a pattern: a wrong one is 422 validation_error).
+MobilePhone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=11),
+    AfterValidator(_mobile),
+    WithJsonSchema({"type": "string", "pattern": MOBILE_RE.pattern, "description": "A mainland mobile number."}),
+]
+IdNumber = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=18),
+    AfterValidator(_id_number),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^[0-9]{17}[0-9Xx]$",
+            "description": "A resident ID number (GB 11643): 17 digits and the check character they give.",
+        }
+    ),
+]
 
 
 def mask_phone(phone: str) -> str:
