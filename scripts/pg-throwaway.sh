@@ -17,7 +17,9 @@ pg_start() {
     id -u postgres >/dev/null 2>&1 || useradd --system --no-create-home postgres || return 1
   fi
   mkdir -p "$PG_DIR" || return 1
-  chmod 755 "$(dirname "$PG_DIR")" "$PG_DIR"  # the server user must reach its directory
+  # the server user must reach its directory; never loosen or tighten a shared parent such as /tmp
+  chmod 755 "$PG_DIR"
+  [ -k "$(dirname "$PG_DIR")" ] || chmod o+x "$(dirname "$PG_DIR")"
   if [ "$PG_USER" != "$(id -un)" ]; then chown "$PG_USER" "$PG_DIR" || return 1; fi
   PG_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   pg_as "$PG_BIN/initdb" -D "$PG_DIR/data" -U postgres --auth=trust -E UTF8 >"$PG_DIR/initdb.log" 2>&1 || return 1

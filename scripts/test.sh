@@ -2,7 +2,8 @@
 # Installs the project with its test tools into .venv and runs every check: ruff, mypy, the test
 # suite on SQLite and on a throwaway PostgreSQL cluster (started here on loopback, stopped on exit),
 # the contract proofs on both (scripts/proof-*.sh: Schemathesis, the BOLA matrix, the generated
-# TypeScript client and redocly lint), and, when ../shared/contract-smoke exists, the black-box
+# TypeScript client and redocly lint), the docs page in headless Chromium with no network beyond
+# loopback (scripts/docs-browser-check.sh), and, when ../shared/contract-smoke exists, the black-box
 # contract smoke on both databases.
 # Exits non-zero on any failure; ends with one "N passed, N failed" line over all runs.
 set -uo pipefail
@@ -71,6 +72,10 @@ if source scripts/pg-throwaway.sh && pg_start "$logs/pg"; then
 else
   echo "could not start PostgreSQL"; status=1; failed=$((failed + 1))
 fi
+
+step "docs in headless Chromium, no network beyond loopback"
+GOVERNANCE_TEST_VENV="$venv" bash scripts/docs-browser-check.sh 2>&1 | tee "$logs/docs-browser.log"
+[ "${PIPESTATUS[0]}" -eq 0 ] || status=1; count "$logs/docs-browser.log"
 
 smoke=$root/../shared/contract-smoke/run.sh
 # The smoke parts whose state machine has landed (foundation always; decisions, disputes once registered).

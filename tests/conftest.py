@@ -6,6 +6,7 @@ Set ``GOVERNANCE_TEST_POSTGRES_URL`` (a server URL with a role that may create d
 """
 
 import itertools
+import logging
 import os
 import shutil
 import socket
@@ -84,6 +85,26 @@ class TemplateDatabases:
         if self.admin is not None:
             self.drop(self.template)
             self.admin.dispose()
+
+
+class _Errors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@pytest.fixture(autouse=True)
+def guard_codes_declared() -> Iterator[None]:
+    """Every ``unmet`` code a guard answers is declared in its machine (and so in the contract)."""
+    handler = _Errors()
+    engine_log = logging.getLogger("governance_api.core.transitions")
+    engine_log.addHandler(handler)
+    yield
+    engine_log.removeHandler(handler)
+    assert not handler.messages, handler.messages
 
 
 @pytest.fixture(scope="session")

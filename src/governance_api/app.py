@@ -17,13 +17,14 @@ from governance_api.core.middleware import (
     RequestContextMiddleware,
     RequestIdFilter,
 )
-from governance_api.core.openapi import extend_openapi
+from governance_api.core.openapi import extend_openapi, operation_id
 from governance_api.core.ratelimit import FailureLimiter
 from governance_api.db import Database
 from governance_api.decisions.router import router as decisions_router
 from governance_api.disputes.router import router as disputes_router
 from governance_api.health.router import router as health_router
 from governance_api.machines import MACHINES
+from governance_api.meta.docs import install_docs
 from governance_api.meta.router import router as meta_router
 from governance_api.org.router import router as org_router
 from governance_api.settings import Settings, get_settings
@@ -56,8 +57,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         version=__version__,
         summary="Community rule-of-law governance (居民区依法治理): major decisions and disputes",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # install_docs: the same page, with assets served here instead of a CDN
         redoc_url=None,
+        generate_unique_id_function=operation_id,
+        swagger_ui_oauth2_redirect_url=None,  # bearer tokens only: no OAuth2 redirect flow to finish
         lifespan=lifespan,
     )
     app.state.settings = settings
@@ -70,6 +73,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         api.include_router(router)
     app.include_router(health_router)
     app.include_router(api)
+    install_docs(app, f"{API_PREFIX}/docs", f"{API_PREFIX}/openapi.json")
 
     # Added innermost first: requests pass RequestContext → BodyLimit → Idempotency → routes.
     app.add_middleware(IdempotencyMiddleware, store=IdempotencyStore(database, settings))

@@ -1,34 +1,34 @@
 """Roles and org-unit kinds of DOMAIN.md §1, shared by every domain package."""
 
-from enum import StrEnum
+from governance_api.core.vocab import Labelled
 
 
-class Role(StrEnum):
-    admin = "admin"
-    judicial_officer = "judicial_officer"  # 司法所
-    leader_in_charge = "leader_in_charge"  # 分管领导
-    liaison_leader = "liaison_leader"  # 包联领导
-    rule_of_law_leader = "rule_of_law_leader"  # 分管法治工作的街道领导
-    political_legal_secretary = "political_legal_secretary"  # 分管政法工作的副书记
-    department_officer = "department_officer"  # 职能部门
-    community_secretary = "community_secretary"  # 居民区党(总)支部负责人
-    community_staff = "community_staff"  # 居委会
-    legal_adviser = "legal_adviser"  # 居委会法律顾问
-    mediator = "mediator"  # 人民调解员 / 楼组老娘舅
-    community_police = "community_police"  # 社区民警
-    owners_committee = "owners_committee"  # 业委会
-    property_manager = "property_manager"  # 物业
-    grid_worker = "grid_worker"  # 微网格
-    resident = "resident"
-    integration_client = "integration_client"  # 一网统管 etc.
+class Role(Labelled):
+    admin = "admin", "系统管理员"
+    judicial_officer = "judicial_officer", "司法所"
+    leader_in_charge = "leader_in_charge", "分管领导"
+    liaison_leader = "liaison_leader", "包联领导"
+    rule_of_law_leader = "rule_of_law_leader", "分管法治工作的街道领导"
+    political_legal_secretary = "political_legal_secretary", "分管政法工作的副书记"
+    department_officer = "department_officer", "职能部门"
+    community_secretary = "community_secretary", "居民区党(总)支部书记"
+    community_staff = "community_staff", "居委会工作人员"
+    legal_adviser = "legal_adviser", "居委会法律顾问"
+    mediator = "mediator", "人民调解员(楼组老娘舅)"
+    community_police = "community_police", "社区民警"
+    owners_committee = "owners_committee", "业委会"
+    property_manager = "property_manager", "物业"
+    grid_worker = "grid_worker", "微网格员"
+    resident = "resident", "居民"
+    integration_client = "integration_client", "对接平台(一网统管等)"
 
 
-class OrgKind(StrEnum):
-    street = "street"  # 街道
-    area = "area"  # 片区
-    community = "community"  # 居民区
-    grid = "grid"  # 微网格
-    department = "department"  # 职能部门(单位)
+class OrgKind(Labelled):
+    street = "street", "街道"
+    area = "area", "片区"
+    community = "community", "居民区"
+    grid = "grid", "微网格"
+    department = "department", "职能部门(单位)"
 
 
 # Which kinds a unit of each kind may hang under (None: a root).

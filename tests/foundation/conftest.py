@@ -8,14 +8,12 @@ it, and assert so (row counts before and after).
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import cast
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Table
 
 from conftest import TemplateDatabases, make_settings
-from foundation.widget import Widget
+from foundation.widget import create_tables
 from governance_api.app import create_app
 from governance_api.db import Database
 from governance_api.settings import Settings
@@ -24,8 +22,8 @@ from world import World, build_world
 
 @pytest.fixture
 def widget_table(db: Database) -> None:
-    """The test-only aggregate's table, in this test's fresh database."""
-    cast(Table, Widget.__table__).create(db.engine)
+    """The test-only aggregate's tables, in this test's fresh database."""
+    create_tables(db.engine)
 
 
 @dataclass
@@ -50,6 +48,6 @@ def shared(templates: TemplateDatabases) -> Iterator[Shared]:
 
 @pytest.fixture(scope="module")
 def shared_widgets(shared: Shared) -> Shared:
-    """``shared`` with the test-only aggregate's table: tests each make their own widgets."""
-    cast(Table, Widget.__table__).create(shared.db.engine)
+    """``shared`` with the test-only aggregate's tables: tests each make their own widgets."""
+    create_tables(shared.db.engine)
     return shared

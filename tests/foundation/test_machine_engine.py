@@ -278,6 +278,7 @@ def test_describe_shape() -> None:
         "to": "approved",
         "roles": ["community_secretary"],
         "guards": ["A reason is given", "The score is 3 or more"],
+        "guard_codes": {"reason": "请填写理由", "score": "评分须不低于3"},
         "body_schema": "WidgetApproveBody",
     }
     assert [a["code"] for a in d["actions"]] == ["submit", "approve", "revise", "withdraw"]

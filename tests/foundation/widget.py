@@ -4,14 +4,26 @@ application's schema; tests create its table in their fresh database."""
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Column, MetaData, String, Table, Uuid, func, select
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import Column, Engine, ForeignKey, MetaData, String, Table, Uuid, func, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from governance_api.core import errors
 from governance_api.core.actor import Actor, load_actor
-from governance_api.core.machine import Action, AnyRole, Guard, State, StateMachine, WriteContext, missing
+from governance_api.core.machine import (
+    Action,
+    Activity,
+    AnyRole,
+    Guard,
+    Item,
+    State,
+    StateMachine,
+    WriteContext,
+    given,
+    missing,
+)
 from governance_api.core.transitions import record_creation
 from governance_api.db import Database
 from governance_api.models.base import AggregateMixin, UTCDateTime
@@ -36,6 +48,27 @@ class Widget(AggregateMixin, WidgetBase):
     note: Mapped[str | None] = mapped_column(String(200))
 
 
+class WidgetPart(WidgetBase):
+    """A sub-record of a widget (部件), the item of the ``inspect`` activity."""
+
+    __tablename__ = "test_widget_parts"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    widget_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("test_widgets.id"))
+    name: Mapped[str] = mapped_column(String(50))
+    max_score: Mapped[int] = mapped_column(default=10)  # a score above it is a 422 (``validate``)
+    reserved_for: Mapped[str | None] = mapped_column(String(40))  # a role: only its holders inspect it
+    closed: Mapped[bool] = mapped_column(default=False)  # a closed part takes no inspection (409)
+    result: Mapped[str | None] = mapped_column(String(50))  # inspected once (a second time: duplicate)
+    score: Mapped[int | None] = mapped_column()
+
+
+def create_tables(engine: Engine) -> None:
+    """The test-only tables (not the stand-ins) in a test's database."""
+    tables = [cast(Table, Widget.__table__), cast(Table, WidgetPart.__table__)]
+    WidgetBase.metadata.create_all(engine, tables=tables)
+
+
 class WidgetSubmitBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     note: str | None = Field(default=None, max_length=50)
@@ -45,6 +78,17 @@ class WidgetApproveBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
     reason: str | None = Field(default=None, max_length=50)
     score: int | None = Field(default=None, ge=0)
+
+
+class WidgetInspectBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    result: str | None = Field(default=None, max_length=50)
+    score: int = Field(default=0, ge=0)
+
+
+class WidgetCertifyBody(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    note: str | None = Field(default=None, max_length=50)
 
 
 def _has_title(ctx: WriteContext[Widget]) -> list[str]:
@@ -62,6 +106,41 @@ def _score_high(ctx: WriteContext[Widget]) -> list[str]:
 def _keep_note(ctx: WriteContext[Widget]) -> None:
     ctx.aggregate.note = ctx.body.note
     ctx.emit("widget.noted", {"note": ctx.body.note})
+
+
+def _load_part(session: Session, widget: Widget, part_id: uuid.UUID) -> WidgetPart | None:
+    part = session.get(WidgetPart, part_id)
+    return part if part is not None and part.widget_id == widget.id else None
+
+
+def _may_inspect(actor: Actor, widget: Widget, part: WidgetPart) -> bool:
+    return part.reserved_for is None or actor.holds(Role(part.reserved_for), widget.scope_path)
+
+
+def _score_within(ctx: WriteContext[Widget]) -> None:
+    if ctx.body.score > ctx.item.max_score:
+        raise errors.ValidationFailed.one("body.score", f"at most {ctx.item.max_score} for this part")
+
+
+def _not_inspected(ctx: WriteContext[Widget]) -> None:
+    if ctx.item.result is not None:
+        raise errors.Duplicate("this part has been inspected", str(ctx.item.id))
+
+
+def _has_result(ctx: WriteContext[Widget]) -> list[str]:
+    return missing([("result", ctx.body.result)])
+
+
+def _inspect(ctx: WriteContext[Widget]) -> WidgetPart:
+    part: WidgetPart = ctx.item
+    part.result, part.score = ctx.body.result, ctx.body.score
+    return part
+
+
+def _certify(ctx: WriteContext[Widget]) -> Widget:
+    ctx.aggregate.note = ctx.body.note
+    ctx.emit("widget.certified", {"note": ctx.body.note})
+    return ctx.aggregate
 
 
 STATES = (
@@ -85,7 +164,7 @@ WIDGET: StateMachine[Widget] = StateMachine(
             "submitted",
             AnyRole((Role.community_staff, Role.community_secretary)),
             body=WidgetSubmitBody,
-            guards=(Guard("The widget has a title", _has_title),),
+            guards=(Guard("The widget has a title", _has_title, {"title": "请填写标题"}),),
             effect=_keep_note,
             comment_field="note",
         ),
@@ -96,11 +175,39 @@ WIDGET: StateMachine[Widget] = StateMachine(
             "approved",
             AnyRole((Role.community_secretary,)),
             body=WidgetApproveBody,
-            guards=(Guard("A reason is given", _has_reason), Guard("The score is 3 or more", _score_high)),
+            guards=(
+                Guard("A reason is given", _has_reason, {"reason": "请填写理由"}),
+                Guard("The score is 3 or more", _score_high, {"score": "评分须不低于3"}),
+            ),
             comment_field="reason",
         ),
         Action("revise", "退回修改", ("submitted",), "draft", AnyRole((Role.community_secretary,))),
         Action("withdraw", "撤回", ("draft", "submitted"), "withdrawn", AnyRole((Role.community_staff,))),
+    ),
+    activities=(
+        Activity(
+            "inspect",
+            "检查部件",
+            ("draft", "submitted"),
+            AnyRole((Role.community_staff, Role.community_secretary)),
+            _inspect,
+            body=WidgetInspectBody,
+            validate=_score_within,
+            unique=_not_inspected,
+            guards=(Guard("A result is given", _has_result),),
+            item=Item("part", _load_part, open=lambda widget, part: not part.closed, allows=_may_inspect),
+        ),
+        Activity(
+            "certify",
+            "认证",
+            ("approved",),
+            AnyRole((Role.judicial_officer,)),
+            _certify,
+            body=WidgetCertifyBody,
+            guards=(given("note"),),
+            in_history=True,
+            comment_field="note",
+        ),
     ),
     facets=lambda w: {"title": w.title},
 )
@@ -119,6 +226,14 @@ def create_widget(db: Database, creator: Actor, unit_id: uuid.UUID, path: str, t
         record_creation(s, WIDGET, w, creator)
         s.commit()
         return w.id
+
+
+def add_part(db: Database, widget_id: uuid.UUID, name: str = "灯罩", **over: Any) -> uuid.UUID:
+    with db.transaction() as s:
+        part = WidgetPart(widget_id=widget_id, name=name, **over)
+        s.add(part)
+        s.flush()
+        return part.id
 
 
 def snapshot(db: Database, widget_id: uuid.UUID) -> tuple[str, int, str | None, int, int]:

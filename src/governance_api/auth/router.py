@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 
 from governance_api.auth import service
-from governance_api.auth.schemas import TokenResponse
+from governance_api.auth.schemas import TOKEN_FORM_EXAMPLE, GrantType, TokenResponse
 from governance_api.core.deps import CurrentActor, ReadSession, get_settings
 from governance_api.core.errors import RateLimited
 from governance_api.core.problems import responses
@@ -14,25 +14,30 @@ from governance_api.settings import Settings
 router = APIRouter(tags=["auth"])
 
 
-@router.post("/auth/token", response_model=TokenResponse, responses=responses(RateLimited))
+@router.post(
+    "/auth/token",
+    response_model=TokenResponse,
+    responses=responses(RateLimited),
+    openapi_extra={"requestBody": {"content": {"application/x-www-form-urlencoded": {"example": TOKEN_FORM_EXAMPLE}}}},
+)
 def token(
     request: Request,
     session: ReadSession,
     settings: Annotated[Settings, Depends(get_settings)],
-    grant_type: Annotated[str, Form(max_length=40)] = "password",
+    grant_type: Annotated[GrantType, Form()] = GrantType.password,
     username: Annotated[str | None, Form(max_length=64)] = None,
     password: Annotated[str | None, Form(max_length=128)] = None,
     client_id: Annotated[str | None, Form(max_length=64)] = None,
     client_secret: Annotated[str | None, Form(max_length=128)] = None,
 ) -> TokenResponse:
     """OAuth2 token endpoint: ``password`` grant for people, ``client_credentials`` for feeds."""
-    is_client = grant_type == "client_credentials"
+    is_client = grant_type is GrantType.client_credentials
     return service.issue_token(
         session,
         settings,
         request.app.state.sign_in_limiter,
         request.client.host if request.client else "-",
-        grant_type,
+        grant_type.value,
         client_id if is_client else username,
         client_secret if is_client else password,
     )

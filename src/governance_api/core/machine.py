@@ -11,7 +11,7 @@ publish them; no rule of a machine lives anywhere else.
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -19,7 +19,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from governance_api.core.actor import Actor
-from governance_api.core.schemas import Input
+from governance_api.core.schemas import Input, example
 from governance_api.models.base import AggregateMixin
 from governance_api.roles import Role
 
@@ -28,6 +28,8 @@ AggT = TypeVar("AggT", bound=AggregateMixin)
 
 class EmptyBody(Input):
     """The body of an action that takes no fields: ``{}``."""
+
+    model_config = example()
 
 
 @dataclass(frozen=True)
@@ -81,10 +83,12 @@ Check = Callable[[WriteContext[AggT]], None]
 
 @dataclass(frozen=True)
 class Guard(Generic[AggT]):
-    """A precondition: ``check`` returns the unmet conditions (empty when it holds)."""
+    """A precondition: ``check`` returns the unmet conditions (empty when it holds), each one of
+    ``codes`` — the stable ``unmet`` codes of the contract, with the zh message a front end shows."""
 
     description: str
     check: Callable[[WriteContext[AggT]], list[str]]
+    codes: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,24 @@ class StateMachine(Generic[AggT]):
         return (*self.actions, *self.activities)
 
     @property
+    def state_labels(self) -> dict[str, str]:
+        return {s.code: s.label for s in self.states}
+
+    @property
+    def action_labels(self) -> dict[str, str]:
+        return {a.code: a.label for a in self.actions}
+
+    @property
+    def activity_labels(self) -> dict[str, str]:
+        return {a.code: a.label for a in self.activities}
+
+    @property
+    def history_labels(self) -> dict[str, str]:
+        """What a history entry's ``action`` may be: create, a transition, a recorded activity."""
+        recorded = {a.code: a.label for a in self.activities if a.in_history}
+        return {"create": "创建"} | self.action_labels | recorded
+
+    @property
     def terminal_states(self) -> frozenset[str]:
         return frozenset(s.code for s in self.states if s.terminal)
 
@@ -224,6 +246,7 @@ def _describe_action(a: Action[Any]) -> dict[str, Any]:
         "to": a.target,
         "roles": a.permission.describe(),
         "guards": [g.description for g in a.guards],
+        "guard_codes": guard_codes(a),
         "body_schema": a.body.__name__,
     }
 
@@ -235,6 +258,7 @@ def _describe_activity(a: Activity[Any]) -> dict[str, Any]:
         "states": list(a.states),
         "roles": a.permission.describe(),
         "guards": [g.description for g in a.guards],
+        "guard_codes": guard_codes(a),
         "body_schema": a.body.__name__,
         "result_schema": a.result.__name__ if a.result else None,
         "item": a.item.noun if a.item else None,
@@ -247,6 +271,13 @@ def missing(values: Sequence[tuple[str, object]]) -> list[str]:
     return [name for name, v in values if v is None or (isinstance(v, str) and not v.strip())]
 
 
-def given(name: str) -> Guard[Any]:
-    """Guard: the body field ``name`` is given and not blank."""
-    return Guard(f"{name} is given (non-blank)", lambda ctx: missing([(name, getattr(ctx.body, name))]))
+def given(name: str, label: str) -> Guard[Any]:
+    """Guard: the body field ``name`` is given and not blank (``label``: what is missing, in zh)."""
+    return Guard(
+        f"{name} is given (non-blank)", lambda ctx: missing([(name, getattr(ctx.body, name))]), {name: f"请填写{label}"}
+    )
+
+
+def guard_codes(step: "Step[Any]") -> dict[str, str]:
+    """Every ``unmet`` code a step's guards can answer, with its zh message."""
+    return {code: message for g in step.guards for code, message in g.codes.items()}

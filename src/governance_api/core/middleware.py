@@ -60,13 +60,24 @@ class RequestContextMiddleware:
         rid = incoming if incoming and _SAFE_ID.match(incoming) else uuid.uuid4().hex
         token = request_id_var.set(rid)
         scope["request_id"] = rid  # for the crash handler, which runs outside this middleware
-        started, status = time.perf_counter(), 500
+        started, status, unchanged = time.perf_counter(), 500, False
+        if_none_match = _header(scope, b"if-none-match") if scope["method"] in ("GET", "HEAD") else None
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, unchanged
             if message["type"] == "http.response.start":
+                headers = message.get("headers", [])
+                if if_none_match and message["status"] == 200 and _matches(if_none_match, headers):
+                    # RFC 9110 §13.1.2: the client's copy is current; keep ETag, drop the representation.
+                    unchanged = True
+                    message["status"] = 304
+                    headers = [(k, v) for k, v in headers if k not in (b"content-type", b"content-length")]
                 status = message["status"]
-                message["headers"] = [*message.get("headers", []), (b"x-request-id", rid.encode())]
+                message["headers"] = [*headers, (b"x-request-id", rid.encode())]
+            elif unchanged and message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return
+                message = {"type": "http.response.body", "body": b""}
             await send(message)
 
         try:
@@ -80,6 +91,15 @@ class RequestContextMiddleware:
                 (time.perf_counter() - started) * 1000,
             )
             request_id_var.reset(token)
+
+
+def _matches(if_none_match: str, headers: list[tuple[bytes, bytes]]) -> bool:
+    """Whether the response's ETag is among the ``If-None-Match`` tags (weak comparison, or ``*``)."""
+    etag = next((v.decode("latin-1") for k, v in headers if k == b"etag"), None)
+    if etag is None:
+        return False
+    tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+    return "*" in tags or etag.removeprefix("W/") in tags
 
 
 def _loggable_path(path: str) -> str:

@@ -7,8 +7,10 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 from pydantic import BaseModel
 
+from governance_api.core.contract import finish
 from governance_api.core.machine import StateMachine
 
 REF = "#/components/schemas/{model}"
@@ -86,6 +88,14 @@ def inline_body(model: type[BaseModel]) -> dict[str, Any]:
     return {"requestBody": body}
 
 
+def operation_id(route: APIRoute) -> str:
+    """Short and stable: ``{tag}.{name}`` without the tag's own word (``disputes.accept``,
+    ``decisions.list``, ``decisions.list_ballots``)."""
+    tag = str(route.tags[0]) if route.tags else "api"
+    words = [w for w in route.name.split("_") if w not in (tag, tag.removesuffix("s"))]
+    return f"{tag}.{'_'.join(words) or route.name}"
+
+
 def extend_openapi(app: FastAPI, machines: Mapping[str, StateMachine[Any]]) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -99,6 +109,7 @@ def extend_openapi(app: FastAPI, machines: Mapping[str, StateMachine[Any]]) -> N
                 known = schemas.get(step.body.__name__)
                 assert known in (None, schema), f"two body schemas named {step.body.__name__}"
                 schemas[step.body.__name__] = schema
+        finish(doc, machines)
         add_links(doc, LINKS)
         app.openapi_schema = doc
         return doc

@@ -10,15 +10,17 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from governance_api.core import errors as e
+from governance_api.core.vocab import Labelled
 
 log = logging.getLogger("governance_api.problems")
 
 PROBLEM_JSON = "application/problem+json"
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}  # added to the components by core.contract
 
 STATUS: dict[type[e.DomainError], int] = {
     e.BadRequest: 400,
@@ -37,22 +39,44 @@ STATUS: dict[type[e.DomainError], int] = {
 }
 
 
+class ProblemCode(Labelled):
+    """The stable codes of API.md "Errors" (and the framework's own: 405, 500)."""
+
+    bad_request = "bad_request", "请求格式错误"
+    unauthorized = "unauthorized", "未登录或令牌无效"
+    forbidden = "forbidden", "无权进行此操作"
+    not_found = "not_found", "记录不存在或不在权限范围内"
+    method_not_allowed = "method_not_allowed", "不支持的请求方法"
+    transition_not_allowed = "transition_not_allowed", "当前状态下不能进行此操作"
+    guard_failed = "guard_failed", "前置条件未满足"
+    duplicate = "duplicate", "重复记录"
+    version_conflict = "version_conflict", "记录已被修改, 请重新读取"
+    payload_too_large = "payload_too_large", "请求体过大"
+    validation_error = "validation_error", "输入校验未通过"
+    not_a_major_decision = "not_a_major_decision", "未达到清单金额标准, 不属于重大决策事项"
+    idempotency_key_reuse = "idempotency_key_reuse", "幂等键已用于不同的请求"
+    rate_limited = "rate_limited", "请求过于频繁"
+    internal_error = "internal_error", "服务内部错误"
+
+
 class ProblemFieldError(BaseModel):
-    field: str
+    field: str = Field(description="where: body.<field>, query.<name>, header.<name> or path.<name>")
     message: str
 
 
 class Problem(BaseModel):
-    """An RFC 9457 problem document with this API's stable ``code``."""
+    """An RFC 9457 problem document (``application/problem+json``) with this API's stable ``code``."""
 
-    type: str
+    type: str = Field(description="urn:governance-api:problem:<code>")
     title: str
-    status: int
-    detail: str
-    code: str
-    errors: list[ProblemFieldError] | None = None
-    unmet: list[str] | None = None
-    existing_id: str | None = None
+    status: int = Field(description="the HTTP status, repeated")
+    detail: str = Field(description="what happened, for a person")
+    code: ProblemCode
+    errors: list[ProblemFieldError] | None = Field(None, description="validation_error: each field and why")
+    unmet: list[str] | None = Field(
+        None, description="guard_failed: the unmet preconditions (the operation's x-guard-codes, with zh messages)"
+    )
+    existing_id: str | None = Field(None, description="duplicate: the id of what was recorded already")
 
 
 def problem_response(
@@ -172,7 +196,7 @@ def responses(*errors: type[e.DomainError]) -> dict[int | str, dict[str, Any]]:
     out: dict[int | str, dict[str, Any]] = {}
     for cls in (*common, *errors):
         status = STATUS[cls]
-        entry = out.setdefault(status, {"model": Problem, "description": "", "content": {PROBLEM_JSON: {}}})
+        entry = out.setdefault(status, {"description": "", "content": {PROBLEM_JSON: {"schema": PROBLEM_REF}}})
         codes = [c for c in entry["description"].split(", ") if c]
         if cls.code not in codes:
             codes.append(cls.code)

@@ -16,6 +16,11 @@ class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def example(**values: Any) -> ConfigDict:
+    """``model_config`` of a body with its example (published in the contract; merged with Input's)."""
+    return ConfigDict(json_schema_extra={"examples": [values]})
+
+
 class Target(BaseModel):
     """The unit fields of a create, read before the body is validated (other fields ignored)."""
 

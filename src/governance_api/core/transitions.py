@@ -10,6 +10,7 @@ version bump and — for transitions and activities kept in the history — the 
 outbox events, all flushed together so they commit or roll back as one.
 """
 
+import logging
 import uuid
 from typing import Any
 
@@ -17,10 +18,12 @@ from sqlalchemy.orm import Session
 
 from governance_api.core import errors
 from governance_api.core.actor import Actor
-from governance_api.core.machine import Action, Activity, AggT, StateMachine, Step, WriteContext
+from governance_api.core.machine import Action, Activity, AggT, StateMachine, Step, WriteContext, guard_codes
 from governance_api.core.schemas import parse
 from governance_api.models.base import AggregateMixin, utcnow
 from governance_api.models.records import OutboxEvent, TransitionRecord
+
+log = logging.getLogger(__name__)
 
 
 def check_version(aggregate: AggregateMixin, if_match: int | None) -> None:
@@ -53,7 +56,10 @@ def admit(
             check(ctx)
     unmet = [u for guard in step.guards for u in guard.check(ctx)]
     if unmet:
-        raise errors.GuardFailed(unmet)
+        messages = guard_codes(step)
+        if undeclared := [u for u in unmet if u not in messages]:  # the contract would not know them
+            log.error("undeclared guard codes %s on %s.%s", undeclared, machine.name, step.code)
+        raise errors.GuardFailed(unmet, "未满足: " + "; ".join(messages.get(u, u) for u in unmet))
     if step.comment_field:
         ctx.comment = getattr(body, step.comment_field, None)
     return ctx

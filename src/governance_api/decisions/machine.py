@@ -20,7 +20,7 @@ from typing import Any
 from governance_api.core.errors import NotAMajorDecision
 from governance_api.core.machine import Action, AnyRole, Guard, State, StateMachine, WriteContext, given, missing
 from governance_api.decisions import repository as repo
-from governance_api.decisions import rules
+from governance_api.decisions import rules, tally
 from governance_api.decisions.activities import ACTIVITIES
 from governance_api.decisions.schemas import (
     ApproveBody,
@@ -206,10 +206,14 @@ DECISION_MACHINE: StateMachine[Decision] = StateMachine(
             SECRETARY,
             ProposeBody,
             guards=(
-                given("plan"),
-                given("scope"),
-                given("schedule"),
-                Guard("amount given where the catalog entry has a threshold, at least the threshold", _amount_given),
+                given("plan", "实施方案"),
+                given("scope", "实施范围"),
+                given("schedule", "实施计划"),
+                Guard(
+                    "amount given where the catalog entry has a threshold, at least the threshold",
+                    _amount_given,
+                    {"amount": "请填写金额(该清单事项设有金额标准)"},
+                ),
             ),
             effect=_propose,
         ),
@@ -225,6 +229,11 @@ DECISION_MACHINE: StateMachine[Decision] = StateMachine(
                     "voting scope given: total_area_m2 and total_owners for owners rules, eligible_residents for"
                     " residents_meeting",
                     _voting_scope,
+                    {
+                        "total_area_m2": "请填写专有部分总面积",
+                        "total_owners": "请填写业主总人数",
+                        "eligible_residents": "请填写应到会居民(户代表)人数",
+                    },
                 ),
             ),
             effect=_open_consultation,
@@ -235,7 +244,11 @@ DECISION_MACHINE: StateMachine[Decision] = StateMachine(
             ("consulting",),
             "filing",
             SECRETARY,
-            guards=(Guard("the consensus rule holds on what was recorded (see GET …/tally)", _consensus_holds),),
+            guards=(
+                Guard(
+                    "the consensus rule holds on what was recorded (see GET …/tally)", _consensus_holds, tally.LABELS
+                ),
+            ),
             effect=_enter_filing,
         ),
         Action(
@@ -245,7 +258,7 @@ DECISION_MACHINE: StateMachine[Decision] = StateMachine(
             "proposed",
             SECRETARY,
             ReasonBody,
-            guards=(given("reason"),),
+            guards=(given("reason", "理由"),),
             comment_field="reason",
         ),
         Action(
@@ -254,7 +267,13 @@ DECISION_MACHINE: StateMachine[Decision] = StateMachine(
             ("filing",),
             "legal_review",
             SECRETARY,
-            guards=(Guard("every filing of this round has a response (filings_answered)", _filings_answered),),
+            guards=(
+                Guard(
+                    "every filing of this round has a response (filings_answered)",
+                    _filings_answered,
+                    {"filings_answered": "本轮报备尚有未答复的"},
+                ),
+            ),
         ),
         Action(
             "approve",
@@ -264,8 +283,16 @@ DECISION_MACHINE: StateMachine[Decision] = StateMachine(
             JUDICIAL,
             ApproveBody,
             guards=(
-                Guard("at least one opinion by a legal_adviser in this review", _adviser_opinion),
-                Guard("conditions given when the conclusion is approved_with_conditions", _conditions_given),
+                Guard(
+                    "at least one opinion by a legal_adviser in this review",
+                    _adviser_opinion,
+                    {"legal_adviser_opinion": "本轮法制审核尚无法律顾问意见"},
+                ),
+                Guard(
+                    "conditions given when the conclusion is approved_with_conditions",
+                    _conditions_given,
+                    {"conditions": "附条件通过须列明条件"},
+                ),
             ),
             effect=_approve,
         ),
@@ -276,7 +303,7 @@ DECISION_MACHINE: StateMachine[Decision] = StateMachine(
             "proposed",
             JUDICIAL,
             ReasonBody,
-            guards=(given("reason"),),
+            guards=(given("reason", "理由"),),
             comment_field="reason",
         ),
         Action(
@@ -286,7 +313,7 @@ DECISION_MACHINE: StateMachine[Decision] = StateMachine(
             "rejected",
             JUDICIAL,
             ReasonBody,
-            guards=(given("reason"),),
+            guards=(given("reason", "理由"),),
             comment_field="reason",
         ),
         Action(
@@ -297,8 +324,12 @@ DECISION_MACHINE: StateMachine[Decision] = StateMachine(
             SECRETARY,
             SummaryBody,
             guards=(
-                given("summary"),
-                Guard("every review condition is marked met (conditions_met)", _conditions_met),
+                given("summary", "闭环总结"),
+                Guard(
+                    "every review condition is marked met (conditions_met)",
+                    _conditions_met,
+                    {"conditions_met": "审核条件尚未全部落实"},
+                ),
             ),
             effect=_set("summary"),
             comment_field="summary",
@@ -310,7 +341,7 @@ DECISION_MACHINE: StateMachine[Decision] = StateMachine(
             "withdrawn",
             SECRETARY,
             ReasonBody,
-            guards=(given("reason"),),
+            guards=(given("reason", "理由"),),
             comment_field="reason",
         ),
     ),

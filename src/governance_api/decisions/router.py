@@ -146,6 +146,7 @@ def create_decision(response: Response, actor: CurrentActor, session: WriteSessi
     """List a matter (列入清单) for a community under a catalog entry."""
     decision = service.create_decision(session, actor, body)
     set_etag(response, decision.version)
+    response.headers["Location"] = f"/api/v1/decisions/{decision.id}"
     return decision
 
 

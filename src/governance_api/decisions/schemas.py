@@ -5,22 +5,29 @@ checked by the machine's guards, so a missing one answers 409 ``guard_failed``."
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from governance_api.core.history import HistoryEntry
-from governance_api.core.schemas import Input, Target
+from governance_api.core.schemas import Input, Target, example
 from governance_api.core.validators import GuardText, LongText, PastTime, ShortText
+from governance_api.core.vocab import Late
 from governance_api.decisions.vocab import (
     BallotChoice,
     Category,
     ConsensusRule,
     FilingAnswer,
+    FilingStage,
     MeetingKind,
+    NoteKind,
     OpinionConclusion,
     ReviewConclusion,
 )
+from governance_api.roles import Role
+
+if TYPE_CHECKING:
+    from governance_api.core.machine import StateMachine
 
 CatalogCode = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_]*$")
@@ -37,6 +44,16 @@ Text = GuardText
 
 
 class CatalogEntryCreate(Input):
+    model_config = example(
+        code="parking_spaces",
+        name="小区停车位规划调整",
+        category="public_space",
+        consensus_rule="owners_ordinary",
+        amount_threshold="50000.00",
+        departments=[],
+        active=True,
+    )
+
     code: CatalogCode
     name: ShortText
     category: Category
@@ -50,6 +67,8 @@ class CatalogEntryUpdate(Input):
     """Only the fields sent change. ``departments`` replaces the departments under the caller's
     street(s) and keeps those of other streets; ``amount_threshold: null`` removes the threshold."""
 
+    model_config = example(name="小区停车位规划调整", active=False)
+
     name: ShortText | None = None
     category: Category | None = None
     consensus_rule: ConsensusRule | None = None
@@ -61,12 +80,14 @@ class CatalogEntryUpdate(Input):
 class CatalogEntryRead(BaseModel):
     code: str
     name: str
-    category: str
-    consensus_rule: str
-    amount_threshold: Decimal | None
-    departments: list[uuid.UUID]
+    category: Category
+    consensus_rule: ConsensusRule
+    amount_threshold: Decimal | None = Field(
+        description="matters at or above it are major (以上 includes it); decimal string, yuan"
+    )
+    departments: list[uuid.UUID] = Field(description="departments that receive the 报备")
     active: bool
-    version: int
+    version: int = Field(description="increments on every change; an item keeps the version it was listed under")
     updated_at: dt.datetime
 
 
@@ -78,6 +99,14 @@ class DecisionTarget(Target):
 
 
 class DecisionCreate(Input):
+    model_config = example(
+        community_id="3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        catalog_code="elevator_installation",
+        title="3号楼加装电梯",
+        description="3号楼业主申请在北侧加装电梯一部",
+        amount="680000.00",
+    )
+
     community_id: uuid.UUID
     catalog_code: CatalogCode
     title: ShortText
@@ -86,6 +115,10 @@ class DecisionCreate(Input):
 
 
 class ProposeBody(Input):
+    model_config = example(
+        plan="北侧加装电梯一部, 平层入户", scope="3号楼全体业主", schedule="2027年一季度施工", amount="680000.00"
+    )
+
     plan: Text | None = None
     scope: Text | None = None
     schedule: Text | None = None
@@ -93,20 +126,28 @@ class ProposeBody(Input):
 
 
 class OpenConsultationBody(Input):
+    model_config = example(total_area_m2="1800.00", total_owners=12)
+
     total_area_m2: Area | None = None
     total_owners: PositiveCount | None = None
     eligible_residents: PositiveCount | None = None
 
 
 class ReasonBody(Input):
+    model_config = example(reason="方案需按业主意见调整出入口位置")
+
     reason: Text | None = None
 
 
 class SummaryBody(Input):
+    model_config = example(summary="电梯已竣工验收并投入使用, 费用分摊已公示")
+
     summary: Text | None = None
 
 
 class ApproveBody(Input):
+    model_config = example(conclusion="approved_with_conditions", conditions=["取得规划许可后方可施工"])
+
     conclusion: ReviewConclusion
     conditions: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]] | None = (
         Field(default=None, max_length=50)
@@ -120,6 +161,8 @@ class ApproveBody(Input):
 
 
 class BallotCreate(Input):
+    model_config = example(unit_ref="3-301", area_m2="86.35", choice="for", owner_ref="owner-3-301")
+
     unit_ref: Ref
     area_m2: Area
     choice: BallotChoice
@@ -127,6 +170,15 @@ class BallotCreate(Input):
 
 
 class MeetingCreate(Input):
+    model_config = example(
+        held_at="2026-11-20T10:00:00Z",
+        kind="consultation",
+        attendees=15,
+        votes_for=12,
+        votes_against=1,
+        minutes="三驾马车与楼组长协商, 多数同意方案",
+    )
+
     held_at: PastTime
     kind: MeetingKind
     attendees: Count
@@ -142,58 +194,90 @@ class MeetingCreate(Input):
 
 
 class FilingResponseBody(Input):
+    model_config = example(response="acknowledged", opinion="已知悉, 无异议")
+
     response: FilingAnswer
     opinion: LongText
 
 
 class LegalOpinionCreate(Input):
+    model_config = example(conclusion="lawful", opinion="事项符合《民法典》第二百七十八条, 表决程序合法")
+
     conclusion: OpinionConclusion
     opinion: LongText
 
 
 class NoteBody(Input):
+    model_config = example(note="规划许可证已取得, 编号沪规建(2027)012号")
+
     note: Text | None = None
 
 
 class ProgressCreate(Input):
+    model_config = example(content="施工单位已进场, 完成基坑开挖")
+
     content: LongText
 
 
 class PublicityCreate(Input):
     """A 公示: what was made public and where (公告栏, 微信群 …)."""
 
+    model_config = example(content="电梯费用分摊方案公示七日", channel="楼道公告栏")
+
     content: LongText
     channel: ShortText | None = None
 
 
+def _machine() -> "StateMachine[Any]":
+    from governance_api.decisions.machine import DECISION_MACHINE  # the machine imports these schemas
+
+    return DECISION_MACHINE
+
+
+DecisionState = Annotated[str, Late("DecisionState", lambda: _machine().state_labels)]
+DecisionAction = Annotated[str, Late("DecisionAction", lambda: _machine().action_labels)]
+DecisionActivity = Annotated[str, Late("DecisionActivity", lambda: _machine().activity_labels)]
+DecisionHistoryAction = Annotated[str, Late("DecisionHistoryAction", lambda: _machine().history_labels)]
+
+
 class DecisionRead(BaseModel):
     id: uuid.UUID
-    state: str
-    state_label: str
-    version: int
-    allowed_actions: list[str]
-    allowed_activities: list[str]
+    state: DecisionState
+    state_label: str = Field(description="zh label of the state")
+    version: int = Field(description="increments on every change; send as If-Match")
+    allowed_actions: list[DecisionAction] = Field(
+        description="the transitions the caller may take now (guards not evaluated)"
+    )
+    allowed_activities: list[DecisionActivity] = Field(
+        description="the other writes open to the caller in this state (guards not evaluated)"
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
-    community_id: uuid.UUID
-    street_id: uuid.UUID
+    community_id: uuid.UUID = Field(description="the 居民区 the matter belongs to")
+    street_id: uuid.UUID = Field(description="the 街道 above the community")
     created_by_id: uuid.UUID | None
-    catalog_code: str
-    catalog_version: int
-    consensus_rule: str
+    catalog_code: str = Field(description="the 清单 entry it was listed under")
+    catalog_version: int = Field(
+        description="the entry version in force when listed (its threshold and departments apply)"
+    )
+    consensus_rule: ConsensusRule = Field(description="how consent is established (from the catalog entry)")
     title: str
     description: str
-    amount: Decimal | None
+    amount: Decimal | None = Field(description="decimal string, yuan")
     plan: str | None
     scope: str | None
     schedule: str | None
-    total_area_m2: Decimal | None
-    total_owners: int | None
-    eligible_residents: int | None
-    review_conclusion: str | None
-    summary: str | None
-    typical_case: bool
-    typical_case_note: str | None
+    total_area_m2: Decimal | None = Field(
+        description="owners rules: total area of the exclusive parts (decimal string, m²)"
+    )
+    total_owners: int | None = Field(description="owners rules: number of owners")
+    eligible_residents: int | None = Field(
+        description="residents_meeting: residents (household representatives) entitled to attend"
+    )
+    review_conclusion: ReviewConclusion | None = Field(description="the 法制审核 result once approved")
+    summary: str | None = Field(description="the 闭环 summary given at complete")
+    typical_case: bool = Field(description="marked a 典型案例 by the 司法所")
+    typical_case_note: str | None = Field(description="why it is a typical case")
 
 
 class SubRead(BaseModel):
@@ -201,22 +285,24 @@ class SubRead(BaseModel):
 
     model_config = ConfigDict(from_attributes=True)
 
-    decision_version: int | None = None
+    decision_version: int | None = Field(
+        None, description="after a write: the decision's new version, for the next If-Match"
+    )
 
 
 class BallotRead(SubRead):
     id: uuid.UUID
-    unit_ref: str
-    owner_ref: str | None
-    area_m2: Decimal
-    choice: str
+    unit_ref: str = Field(description="the exclusive part (房号) voted for")
+    owner_ref: str | None = Field(description="the owner; an owner's units carry one choice")
+    area_m2: Decimal = Field(description="decimal string, m²")
+    choice: BallotChoice
     created_at: dt.datetime
 
 
 class MeetingRead(SubRead):
     id: uuid.UUID
     held_at: dt.datetime
-    kind: str
+    kind: MeetingKind
     attendees: int
     votes_for: int
     votes_against: int
@@ -226,12 +312,14 @@ class MeetingRead(SubRead):
 
 class FilingRead(SubRead):
     id: uuid.UUID
-    round: int
-    stage: str
-    target_role: str
-    target_org_unit_id: uuid.UUID
-    content: dict[str, Any]
-    response: str | None
+    round: int = Field(description="the filing round (a new one each time the decision enters filing)")
+    stage: FilingStage = Field(
+        description="decision: 报备 of the decision; review_result: the 法制审核 result to the rule-of-law leader"
+    )
+    target_role: Role = Field(description="who answers it")
+    target_org_unit_id: uuid.UUID = Field(description="the department, community or street it went to")
+    content: dict[str, Any] = Field(description="what was filed (title, plan … or the review result)")
+    response: FilingAnswer | None
     opinion: str | None
     responded_by_id: uuid.UUID | None
     responded_at: dt.datetime | None
@@ -240,18 +328,18 @@ class FilingRead(SubRead):
 
 class LegalOpinionRead(SubRead):
     id: uuid.UUID
-    round: int
-    author_role: str
+    round: int = Field(description="the review round it belongs to")
+    author_role: Role = Field(description="in what capacity it was given")
     author_name: str
     created_by_id: uuid.UUID | None
-    conclusion: str
+    conclusion: OpinionConclusion
     opinion: str
     created_at: dt.datetime
 
 
 class ConditionRead(SubRead):
     id: uuid.UUID
-    position: int
+    position: int = Field(description="1-based order in the approval")
     text: str
     met: bool
     met_note: str | None
@@ -261,7 +349,7 @@ class ConditionRead(SubRead):
 
 class NoteRead(SubRead):
     id: uuid.UUID
-    kind: str
+    kind: NoteKind
     content: str
     channel: str | None
     created_by_id: uuid.UUID | None
@@ -280,7 +368,7 @@ class ThresholdRead(BaseModel):
 
 
 class TallyRead(BaseModel):
-    consensus_rule: str
+    consensus_rule: ConsensusRule
     totals: dict[str, str]
     thresholds: list[ThresholdRead]
     satisfied: bool
@@ -289,8 +377,13 @@ class TallyRead(BaseModel):
 
 
 class HistoryRead(HistoryEntry):
+    action: DecisionHistoryAction
+    from_state: DecisionState | None
+    to_state: DecisionState
     details: dict[str, Any]
 
 
 class TypicalCaseBody(Input):
+    model_config = example(note="业主自治与法制审核衔接的示范案例")
+
     note: Text | None = None

@@ -147,6 +147,13 @@ ACTIVITIES: tuple[Activity[Dispute], ...] = (
                 "a written agreement (调解协议书) reached in people's mediation (not by a task force), applied for"
                 " on or after signed_on and within 30 days of it",
                 _confirmable,
+                {
+                    "agreement": "尚未达成调解协议",
+                    "written_agreement": "司法确认须为书面调解协议书",
+                    "peoples_mediation": "司法确认限于人民调解达成的协议",
+                    "applied_on_after_signing": "申请日期不得早于协议签订日期",
+                    "within_30_days": "须在协议生效之日起30日内申请",
+                },
             ),
         ),
     ),
@@ -159,6 +166,12 @@ ACTIVITIES: tuple[Activity[Dispute], ...] = (
         body=DisposalReportCreate,
         result=DisposalReportRead,
         unique=_one_report,
-        guards=(Guard("the dispute is with a task force (专班)", _at_task_force),),
+        guards=(
+            Guard(
+                "the dispute is with a task force (专班)",
+                _at_task_force,
+                {"task_force_level": "处置报告限矛盾化解专班"},
+            ),
+        ),
     ),
 )

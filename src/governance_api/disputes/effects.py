@@ -15,6 +15,16 @@ Ctx = WriteContext[Dispute]
 
 SCREENING_ANSWERS = ("background", "demands", "risks", "asked_party", "asked_neighbors", "asked_related_parties")
 SCREENING_FIELDS = (*SCREENING_ANSWERS, "risk_level", "track", "group_dispute", "multi_department")
+SCREENING_CODES = {
+    "background": "请查背景",
+    "demands": "请查诉求",
+    "risks": "请查风险",
+    "asked_party": "请问本人",
+    "asked_neighbors": "请问邻居",
+    "asked_related_parties": "请问关联方",
+    "risk_level": "请研判风险等级",
+    "track": "请选择化解路径(人民调解或多元化解)",
+}
 
 
 # ---- 三查三问 -------------------------------------------------------------------------------------

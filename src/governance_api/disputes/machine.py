@@ -86,6 +86,7 @@ ACTIONS: tuple[Action[Dispute], ...] = (
                 "三查三问 complete: background, demands, risks, asked_party, asked_neighbors and "
                 "asked_related_parties non-empty, a risk_level and a track (saved or given)",
                 fx.screening_complete,
+                fx.SCREENING_CODES,
             ),
         ),
         effect=fx.finish_screening,
@@ -102,8 +103,19 @@ ACTIONS: tuple[Action[Dispute], ...] = (
                 "oral: the agreed content; written (调解协议书): facts, at least one term with its due date, "
                 "signed_by_parties true and signed_on",
                 fx.agreement_contents,
+                {
+                    "content": "请填写口头协议内容",
+                    "facts": "请填写纠纷事实",
+                    "terms": "请列明协议条款及履行期限",
+                    "signed_by_parties": "协议书须经当事人签字",
+                    "signed_on": "请填写签订日期",
+                },
             ),
-            Guard("at street_joint and hongmei the agreement is written (调解协议书)", fx.written_at_street),
+            Guard(
+                "at street_joint and hongmei the agreement is written (调解协议书)",
+                fx.written_at_street,
+                {"written_form": "街道层面调解须制作书面调解协议书"},
+            ),
         ),
         effect=fx.record_agreement,
     ),
@@ -114,7 +126,13 @@ ACTIONS: tuple[Action[Dispute], ...] = (
         "resolved",
         HANDLERS,
         body=ConfirmFulfillmentBody,
-        guards=(Guard("at task_force a disposal report (处置报告) has been filed", fx.disposal_report_at_task_force),),
+        guards=(
+            Guard(
+                "at task_force a disposal report (处置报告) has been filed",
+                fx.disposal_report_at_task_force,
+                {"disposal_report": "专班须先提交处置报告"},
+            ),
+        ),
         effect=fx.set_agreement_status("fulfilled"),
         comment_field="note",
     ),
@@ -125,7 +143,7 @@ ACTIONS: tuple[Action[Dispute], ...] = (
         "mediating",
         HANDLERS,
         body=ReportBreachBody,
-        guards=(given("note"),),
+        guards=(given("note", "说明"),),
         effect=fx.set_agreement_status("breached"),
         comment_field="note",
     ),
@@ -137,9 +155,21 @@ ACTIONS: tuple[Action[Dispute], ...] = (
         EscalationApplicant(),
         body=RequestEscalationBody,
         guards=(
-            Guard("the application: a summary, a reason and the requested_level", fx.application_fields),
-            Guard("the requested_level is above the current level", fx.requested_above_current),
-            Guard("at least one mediation session recorded at the current level", fx.session_at_current_level),
+            Guard(
+                "the application: a summary, a reason and the requested_level",
+                fx.application_fields,
+                {"summary": "请填写纠纷概要", "reason": "请填写申请理由", "requested_level": "请选择申请调处层级"},
+            ),
+            Guard(
+                "the requested_level is above the current level",
+                fx.requested_above_current,
+                {"requested_level_above_current": "申请层级须高于当前层级"},
+            ),
+            Guard(
+                "at least one mediation session recorded at the current level",
+                fx.session_at_current_level,
+                {"session_at_current_level": "当前层级尚无调解记录"},
+            ),
         ),
         effect=fx.file_application,
         comment_field="reason",
@@ -155,6 +185,7 @@ ACTIONS: tuple[Action[Dispute], ...] = (
             Guard(
                 "the level (street_joint or hongmei; by default the one applied for) is above the current level",
                 fx.approved_level_above_current,
+                {"level": "请选择调处层级", "level_above_current": "调处层级须高于当前层级"},
             ),
         ),
         effect=fx.approve,
@@ -166,7 +197,7 @@ ACTIONS: tuple[Action[Dispute], ...] = (
         "mediating",
         AnyRole((Role.judicial_officer,)),
         body=DenyEscalationBody,
-        guards=(given("reason"),),
+        guards=(given("reason", "理由"),),
         effect=fx.deny,
         comment_field="reason",
     ),
@@ -179,8 +210,16 @@ ACTIONS: tuple[Action[Dispute], ...] = (
         body=FormTaskForceBody,
         guards=(
             Guard("the lead and departments named exist (departments within your scope)", fx.named_members_exist),
-            Guard("a lead (lead_user_id) and at least two departments (department_ids)", fx.task_force_members),
-            Guard("the dispute is not already with a task force", fx.below_task_force),
+            Guard(
+                "a lead (lead_user_id) and at least two departments (department_ids)",
+                fx.task_force_members,
+                {"lead": "请指定专班牵头人", "departments": "专班须至少两个职能部门"},
+            ),
+            Guard(
+                "the dispute is not already with a task force",
+                fx.below_task_force,
+                {"level_below_task_force": "该纠纷已由矛盾化解专班处置"},
+            ),
         ),
         effect=fx.form_task_force,
     ),
@@ -195,6 +234,7 @@ ACTIONS: tuple[Action[Dispute], ...] = (
             Guard(
                 "a route (litigation, arbitration or administrative) and a reason",
                 lambda ctx: missing([("route", ctx.body.route), ("reason", ctx.body.reason)]),
+                {"route": "请选择引导途径", "reason": "请填写理由"},
             ),
         ),
         effect=fx.refer,
@@ -207,7 +247,7 @@ ACTIONS: tuple[Action[Dispute], ...] = (
         "withdrawn",
         HANDLERS,
         body=WithdrawBody,
-        guards=(given("reason"),),
+        guards=(given("reason", "理由"),),
         comment_field="reason",
     ),
 )

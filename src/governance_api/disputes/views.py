@@ -28,7 +28,6 @@ from governance_api.disputes.schemas import (
 )
 from governance_api.disputes.vocab import (
     JUDICIAL_CONFIRMATION_DAYS,
-    LEVEL_LABELS,
     PEOPLES_MEDIATION_LEVELS,
     AgreementForm,
     Level,
@@ -63,7 +62,7 @@ def _base(dispute: Dispute, actor: Actor, limits: DisputeTimeLimits, now: dt.dat
         "category": dispute.category,
         "title": dispute.title,
         "level": dispute.level,
-        "level_label": LEVEL_LABELS[Level(dispute.level)],
+        "level_label": Level(dispute.level).label,
         "level_entered_at": dispute.level_entered_at,
         "level_deadline": level_deadline(dispute, limits),
         "overdue": is_overdue(dispute, limits, now),
@@ -125,7 +124,7 @@ def public_status(dispute: Dispute) -> PublicDisputeStatus:
         state=dispute.state,
         state_label=DISPUTE_MACHINE.label_of(dispute.state),
         level=dispute.level,
-        level_label=LEVEL_LABELS[Level(dispute.level)],
+        level_label=Level(dispute.level).label,
     )
 
 

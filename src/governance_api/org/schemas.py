@@ -4,6 +4,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from governance_api.core.schemas import Input, example
 from governance_api.core.validators import Code, MobilePhone, ShortText
 from governance_api.roles import OrgKind, Role
 
@@ -13,11 +14,11 @@ Username = Annotated[
 Password = Annotated[str, StringConstraints(min_length=8, max_length=128)]
 
 
-class Input(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
 class OrgUnitCreate(Input):
+    model_config = example(
+        kind="community", code="c-jinse", name="金色雅筑居民区", parent_id="3fa85f64-5717-4562-b3fc-2c963f66afa6"
+    )
+
     kind: OrgKind
     code: Code
     name: ShortText
@@ -25,6 +26,8 @@ class OrgUnitCreate(Input):
 
 
 class OrgUnitUpdate(Input):
+    model_config = example(name="金色雅筑居民区")
+
     name: ShortText | None = None
     active: bool | None = None
 
@@ -55,6 +58,14 @@ class RoleAssignmentRead(BaseModel):
 
 
 class UserCreate(Input):
+    model_config = example(
+        username="wang_secretary",
+        password="a-long-passphrase-2026",
+        display_name="王书记",
+        phone="13812345678",
+        roles=[{"role": "community_secretary", "org_unit_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6"}],
+    )
+
     username: Username
     password: Password
     display_name: ShortText
@@ -63,6 +74,8 @@ class UserCreate(Input):
 
 
 class UserUpdate(Input):
+    model_config = example(display_name="王书记", active=True)
+
     display_name: ShortText | None = None
     phone: MobilePhone | None = None
     password: Password | None = None

@@ -1,0 +1,45 @@
+"""Every closed vocabulary the API speaks, by name (the title of its enum in the OpenAPI document)."""
+
+from collections.abc import Mapping
+
+from governance_api.core.vocab import Labelled
+from governance_api.decisions import vocab as dv
+from governance_api.disputes import vocab as sv
+from governance_api.machines import MACHINES
+from governance_api.roles import OrgKind, Role
+
+ENUMS: tuple[type[Labelled], ...] = (
+    Role,
+    OrgKind,
+    dv.Category,
+    dv.ConsensusRule,
+    dv.BallotChoice,
+    dv.MeetingKind,
+    dv.FilingAnswer,
+    dv.FilingStage,
+    dv.OpinionConclusion,
+    dv.ReviewConclusion,
+    dv.NoteKind,
+    sv.Channel,
+    sv.Level,
+    sv.EscalationLevel,
+    sv.RiskLevel,
+    sv.Track,
+    sv.PartyRole,
+    sv.Outcome,
+    sv.AgreementForm,
+    sv.AgreementStatus,
+    sv.EscalationDecision,
+    sv.Route,
+)
+
+
+def vocabularies() -> dict[str, Mapping[str, str]]:
+    """Name → {code: zh label}: the enums above, then each machine's states, actions, activities."""
+    out: dict[str, Mapping[str, str]] = {e.__name__: e.labels() for e in ENUMS}
+    for machine in MACHINES.values():
+        title = machine.name.capitalize()
+        out[f"{title}State"] = machine.state_labels
+        out[f"{title}Action"] = machine.action_labels
+        out[f"{title}Activity"] = machine.activity_labels
+    return out
