@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 source scripts/proof-server.sh
 work=$(mktemp -d "${TMPDIR:-/tmp}/proof-bola.XXXX")
 trap proof_server_stop EXIT
+trap "exit 130" INT TERM
 proof_server_start "$work"
 echo "server $PROOF_ORIGIN ($GOVERNANCE_DATABASE_URL)"
 "$PROOF_VENV/bin/python" scripts/bola_matrix.py "$PROOF_API"

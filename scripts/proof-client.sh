@@ -13,6 +13,7 @@ cd "$(dirname "$0")/.."
 source scripts/proof-server.sh
 work=$(mktemp -d "${TMPDIR:-/tmp}/proof-client.XXXX")
 trap proof_server_stop EXIT
+trap "exit 130" INT TERM
 passed=0 failed=0
 run() {  # run DIR NAME COMMAND...: one counted step in DIR, its output in the log and shown on failure
   local dir=$1 name=$2; shift 2

@@ -18,6 +18,7 @@ root=$PWD
 source scripts/proof-server.sh
 work=$(mktemp -d "${TMPDIR:-/tmp}/proof-schemathesis.XXXX")
 trap proof_server_stop EXIT
+trap "exit 130" INT TERM
 seconds=${PROOF_ST_SECONDS:-40}
 roles=${PROOF_ST_ROLES:-"community_secretary judicial_officer mediator resident"}
 

@@ -118,9 +118,6 @@ async function dispute(): Promise<void> {
       asked_related_parties: "已问物业公司",
       risk_level: "medium",
       track: "people_mediation",
-      // Optional in the API; required by the generated type because the schema gives "default": null.
-      group_dispute: null,
-      multi_department: null,
     },
   }));
   expect("mediation session recorded", 201, await mediator.POST("/api/v1/disputes/{item_id}/sessions", {
@@ -145,7 +142,6 @@ async function dispute(): Promise<void> {
       terms: [{ description: "补缴物业费", due_on: today() }],
       signed_by_parties: true,
       signed_on: today(),
-      content: null, // oral agreements only; required by the generated type ("default": null)
     },
   }));
   d = expect("fulfilment confirmed", 200, await judicial.POST("/api/v1/disputes/{item_id}/actions/confirm_fulfillment", {
@@ -174,13 +170,11 @@ async function decision(): Promise<void> {
   const path = { item_id: d.id };
   d = expect("proposed (动议)", 200, await secretary.POST("/api/v1/decisions/{item_id}/actions/propose", {
     params: { path, header: ifMatch(d.version) },
-    // amount: the entry has no threshold; required by the generated type ("default": null)
-    body: { plan: "修订公约第三条", scope: "金色雅筑全体居民", schedule: "居民会议表决后公布施行", amount: null },
+    body: { plan: "修订公约第三条", scope: "金色雅筑全体居民", schedule: "居民会议表决后公布施行" },
   }));
   d = expect("consultation opened", 200, await secretary.POST("/api/v1/decisions/{item_id}/actions/open_consultation", {
     params: { path, header: ifMatch(d.version) },
-    // the owners' fields do not apply to a residents' meeting; required by the generated type ("default": null)
-    body: { eligible_residents: 800, total_area_m2: null, total_owners: null },
+    body: { eligible_residents: 800 },
   }));
   expect("residents' meeting recorded", 201, await staff.POST("/api/v1/decisions/{item_id}/meetings", {
     params: { path },
@@ -221,7 +215,7 @@ async function decision(): Promise<void> {
   d = expect("decision read", 200, await judicial.GET("/api/v1/decisions/{item_id}", { params: { path } }));
   d = expect("approved", 200, await judicial.POST("/api/v1/decisions/{item_id}/actions/approve", {
     params: { path, header: ifMatch(d.version) },
-    body: { conclusion: "approved", conditions: null }, // conditions: required by the generated type ("default": null)
+    body: { conclusion: "approved" },
   }));
   d = expect("completed (闭环)", 200, await secretary.POST("/api/v1/decisions/{item_id}/actions/complete", {
     params: { path, header: ifMatch(d.version) },
