@@ -23,7 +23,7 @@ seconds=${PROOF_ST_SECONDS:-40}
 roles=${PROOF_ST_ROLES:-"community_secretary judicial_officer mediator resident"}
 
 proof_server_start "$work"
-"$PROOF_VENV/bin/python" scripts/proof_world.py "$PROOF_API" >"$work/north.json"
+"$PROOF_VENV/bin/python" scripts/proof_world.py "$PROOF_API" "$work/dicts" >"$work/north.json"
 echo "server $PROOF_ORIGIN ($GOVERNANCE_DATABASE_URL), schemathesis $("$PROOF_VENV/bin/st" --version | awk '{print $NF}')"
 
 passed=0 failed=0 seed=20261130

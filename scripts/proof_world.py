@@ -5,10 +5,13 @@ reach its records: this adds 北站路街道 (``proof-north``) with a community,
 and one user for every role but admin (``north_<role>``, the demo password), and no records.
 
     python scripts/proof_world.py API_URL          prints {"<role>": "<username>", ...} as JSON
+    python scripts/proof_world.py API_URL DIR      also writes DIR/<name>.dict: the ids of the demo
+                                                   world, one fuzz dictionary per kind (libFuzzer format)
 """
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -100,5 +103,45 @@ def second_street(base: str) -> dict[str, str]:
     return users
 
 
+def _all(api: Api, path: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = api.ok("GET", path, params={"limit": 200} | ({"cursor": cursor} if cursor else {}))
+        items += page["items"]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return items
+
+
+def dictionaries(base: str, directory: str) -> None:
+    """The ids a client of the demo world would send, for Schemathesis' fuzz dictionaries
+    (scripts/schemathesis.toml binds them to parameters): random UUIDs and codes reach nothing."""
+    admin = as_user(base, "demo_admin")
+    units = _all(admin, "/org-units")
+    decisions = _all(admin, "/decisions")
+    disputes = _all(admin, "/disputes")
+    values = {
+        "communities": [u["id"] for u in units if u["kind"] == "community"],
+        "grids": [u["id"] for u in units if u["kind"] == "grid"],
+        "departments": [u["id"] for u in units if u["kind"] == "department"],
+        "users": [u["id"] for u in _all(admin, "/users")],
+        "decisions": [d["id"] for d in decisions],
+        "disputes": [d["id"] for d in disputes],
+        "tracking_codes": [d["tracking_code"] for d in disputes],
+        "filings": [f["id"] for d in decisions for f in _all(admin, f"/decisions/{d['id']}/filings")],
+        "conditions": [c["id"] for d in decisions for c in _all(admin, f"/decisions/{d['id']}/conditions")],
+        "catalog_codes": [e["code"] for e in _all(admin, "/decision-catalog")],
+        "dispute_categories": [c["code"] for c in _all(admin, "/dispute-categories")],
+    }
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, entries in values.items():
+        assert entries, f"the demo world has no {name}"
+        (out / f"{name}.dict").write_text("".join(f"{json.dumps(str(v))}\n" for v in entries), encoding="utf-8")
+
+
 if __name__ == "__main__":
     print(json.dumps(second_street(sys.argv[1])))
+    if len(sys.argv) > 2:
+        dictionaries(sys.argv[1], sys.argv[2])
