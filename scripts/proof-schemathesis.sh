@@ -8,7 +8,7 @@
 # Configuration and its reasons: scripts/schemathesis.toml.
 #
 #   PROOF_DATABASE_URL=...   a fresh database to use (default: an SQLite file in a temp dir)
-#   PROOF_ST_SECONDS=40      time budget of each role's run
+#   PROOF_ST_SECONDS=30      time budget of each role's run (4 roles: about 2.5 min per database)
 #   PROOF_ST_ROLES="..."     the roles to run as
 # Ends with "N passed, N failed" (one per role); exits non-zero when any run found a failure.
 set -euo pipefail
@@ -19,7 +19,7 @@ source scripts/proof-server.sh
 work=$(mktemp -d "${TMPDIR:-/tmp}/proof-schemathesis.XXXX")
 trap proof_server_stop EXIT
 trap "exit 130" INT TERM
-seconds=${PROOF_ST_SECONDS:-40}
+seconds=${PROOF_ST_SECONDS:-30}
 roles=${PROOF_ST_ROLES:-"community_secretary judicial_officer mediator resident"}
 
 proof_server_start "$work"
