@@ -14,6 +14,8 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -85,6 +87,38 @@ class TemplateDatabases:
         if self.admin is not None:
             self.drop(self.template)
             self.admin.dispose()
+
+
+@dataclass
+class Shared:
+    """One migrated database, world and client for a whole test module, for tests that only read, are
+    refused, or make their own records (``foundation.conftest.shared``, the machine matrices)."""
+
+    settings: Settings
+    db: Database
+    world: World
+    client: TestClient
+    tokens: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def h(self, user: str) -> dict[str, str]:
+        """The bearer header of ``user``, issued once per module."""
+        if user not in self.tokens:
+            self.tokens[user] = self.world.h(user)
+        return self.tokens[user]
+
+
+@contextmanager
+def shared_database(templates: TemplateDatabases) -> Iterator[Shared]:
+    url, name = templates.fresh()
+    settings = make_settings(url)
+    db = Database(settings)
+    world = build_world(db, settings)
+    try:
+        with TestClient(create_app(settings, db), raise_server_exceptions=False) as client:
+            yield Shared(settings, db, world, client)
+    finally:
+        db.dispose()
+        templates.drop(name)
 
 
 class _Errors(logging.Handler):

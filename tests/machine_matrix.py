@@ -20,27 +20,21 @@ DOMAIN.md, keep a wrong definition from passing.
 
 import asyncio
 import uuid
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from conftest import TemplateDatabases, make_settings
-from governance_api.app import create_app
+from conftest import Shared
 from governance_api.core.action_routes import ActivityRoute
 from governance_api.core.actor import Actor, load_actor
 from governance_api.core.machine import Activity, StateMachine, Step
-from governance_api.db import Database
 from governance_api.models.base import AggregateMixin, Base
 from governance_api.models.records import TransitionRecord
-from governance_api.settings import Settings
-from world import World, build_world
 
 API = "/api/v1"
 PROBE = {"_matrix_probe": 1}  # never validates: every body model forbids unknown fields
@@ -51,37 +45,9 @@ INVALID = (422, "validation_error")
 STALE = (412, "version_conflict")
 Answer = tuple[int, str | None]
 Probe = tuple[Step[Any], str | None]  # a step, and the sub-record it acts on
-
-
-@dataclass
-class Shared:
-    """One migrated database, world and client for a whole test module (see foundation.conftest)."""
-
-    settings: Settings
-    db: Database
-    world: World
-    client: TestClient
-    tokens: dict[str, dict[str, str]] = field(default_factory=dict)
-
-    def h(self, user: str) -> dict[str, str]:
-        """The bearer header of ``user``, issued once per module."""
-        if user not in self.tokens:
-            self.tokens[user] = self.world.h(user)
-        return self.tokens[user]
-
-
-@contextmanager
-def shared_database(templates: TemplateDatabases) -> Iterator[Shared]:
-    url, name = templates.fresh()
-    settings = make_settings(url)
-    db = Database(settings)
-    world = build_world(db, settings)
-    try:
-        with TestClient(create_app(settings, db), raise_server_exceptions=False) as client:
-            yield Shared(settings, db, world, client)
-    finally:
-        db.dispose()
-        templates.drop(name)
+Case = tuple[str, str, str, Answer, str | None]  # record (its key), step, user, expected, sub-record
+Ordered = tuple[str, str, str | None, str, Answer]  # user, step, sub-record, If-Match, expected
+Said = tuple[str, str, Answer]  # user, step, answer
 
 
 @dataclass(frozen=True)
@@ -140,17 +106,44 @@ class Matrix:
             self._actors[user] = found
         return self._actors[user]
 
+    def step(self, code: str) -> Step[Any]:
+        return next(s for s in self.d.machine.steps if s.code == code)
+
     def probe(
         self, user: str, record_id: str, code: str, item_id: str | None = None, if_match: str | None = None
     ) -> Answer:
-        step = next(s for s in self.d.machine.steps if s.code == code)
-        method, url = self.d.request(step, record_id, item_id)
+        method, url = self.d.request(self.step(code), record_id, item_id)
         headers = self.s.h(user) | ({"If-Match": if_match} if if_match is not None else {})
         return answer(self.s.client.request(method, url, json=PROBE, headers=headers))
 
     def read(self, user: str, record_id: str) -> Response:
         r: Response = self.s.client.get(f"{API}/{self.d.resource}/{record_id}", headers=self.s.h(user))
         return r
+
+    def etag(self, record_id: str) -> str:
+        """The record's current version as an If-Match value, as the admin reads it."""
+        r = self.read("admin", record_id)
+        assert r.status_code == 200, r.text
+        return f'"{r.json()["version"]}"'
+
+    def literal_mismatches(self, records: Mapping[str, str], cases: Iterable[Case]) -> list[str]:
+        """The literal cases (written by hand from DOMAIN.md) that HTTP or the definition answers
+        otherwise than the case says; none when both agree with every case."""
+        wrong = []
+        for record, code, user, want, item_id in cases:
+            record_id = records[record]
+            got = self.probe(user, record_id, code, item_id)
+            readable = self.read(user, record_id).status_code == 200
+            [predicted] = self.expected(record_id, user, readable, [(self.step(code), item_id)])
+            if (got, predicted) != (want, want):
+                wrong.append(f"{record} {code} by {user}: DOMAIN.md says {want}, HTTP {got}, definition {predicted}")
+        return wrong
+
+    def in_order(self, record_id: str, cases: list[Ordered]) -> tuple[list[Said], list[Said]]:
+        """API.md's order of checks: what HTTP answers to each case (with its If-Match), and what the
+        cases expect, both as (user, step, answer)."""
+        got = [(user, code, self.probe(user, record_id, code, item, im)) for user, code, item, im, _ in cases]
+        return got, [(user, code, want) for user, code, _, _, want in cases]
 
     def items(self, record_id: str, step: Step[Any]) -> list[str]:
         """The ids of the sub-records ``step`` may act on, as the admin lists them."""

@@ -5,11 +5,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 
 from governance_api import __version__
 from governance_api.auth.router import router as auth_router
 from governance_api.core import problems
+from governance_api.core.http import refuse_nul
 from governance_api.core.idempotency import IdempotencyStore
 from governance_api.core.middleware import (
     BodyLimitMiddleware,
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         generate_unique_id_function=operation_id,
         swagger_ui_oauth2_redirect_url=None,  # bearer tokens only: no OAuth2 redirect flow to finish
         lifespan=lifespan,
+        dependencies=[Depends(refuse_nul)],  # every route: no U+0000 in path, query or form values
     )
     app.state.settings = settings
     app.state.db = database

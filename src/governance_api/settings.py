@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     token_ttl_seconds: int = Field(default=3600, ge=60, le=86400)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     idempotency_ttl_hours: int = Field(default=24, ge=1)
+    # How long a reservation of an Idempotency-Key holds while its request runs: a little above the
+    # longest request (SQLite's 15 s busy wait and a slow write). A retry after it takes over a
+    # reservation whose process died; one within it is told "in progress".
+    idempotency_lease_seconds: int = Field(default=60, ge=1, le=3600)
     token_attempts_per_minute: int = Field(default=30, ge=1)
     db_pool_size: int = Field(default=10, ge=1)
     log_level: str = "INFO"

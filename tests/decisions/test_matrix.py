@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from conftest import TemplateDatabases
+from conftest import Shared, TemplateDatabases, shared_database
 from decisions.factories import API, PLAN, act, create, decision_in, get, meeting, ok, post
 from governance_api.decisions.machine import DECISION_MACHINE
 from governance_api.decisions.router import ACTIVITY_ROUTES
@@ -22,8 +22,7 @@ from machine_matrix import (
     Answer,
     Domain,
     Matrix,
-    Shared,
-    shared_database,
+    Ordered,
 )
 
 DOMAIN = Domain(
@@ -106,15 +105,16 @@ BUILD: dict[str, Callable[[Shared], str]] = {
 
 
 @pytest.fixture(scope="module")
-def shared(templates: TemplateDatabases) -> Iterator[Shared]:
-    with shared_database(templates) as s:
-        yield s
+def matrix(templates: TemplateDatabases) -> Iterator[Matrix]:
+    with shared_database(templates) as shared:
+        yield Matrix(shared, DOMAIN)
 
 
 @pytest.fixture(scope="module")
-def records(shared: Shared) -> dict[str, str]:
+def records(matrix: Matrix) -> dict[str, str]:
     """One decision per entry of BUILD, every state of the machine; the 房管办 (D1) is a catalog
     department of both entries used, so filings go to a department too."""
+    shared = matrix.s
     for code in ("corridor_clearance", "elevator_installation"):
         body = {"departments": [str(shared.world.units["D1"])]}
         ok(shared.client.patch(f"{API}/decision-catalog/{code}", json=body, headers=shared.h("jo")))
@@ -126,23 +126,11 @@ def records(shared: Shared) -> dict[str, str]:
     return built
 
 
-@pytest.fixture(scope="module")
-def matrix(shared: Shared) -> Matrix:
-    return Matrix(shared, DOMAIN)
-
-
 def test_every_state_is_covered() -> None:
     assert {key.split("@")[0] for key in BUILD} == {s.code for s in DECISION_MACHINE.states}
 
 
-# Reported to the engine's owner: ``StateMachine.allowed_activities`` ignores ``item``, so it offers
-# ``mark_condition_met`` to the secretary of an implementing decision that has no review condition,
-# where every ``POST …/conditions/{cid}/met`` is 404 (its docstring: "on at least one of them").
-NO_CONDITION_OFFERED = pytest.mark.xfail(
-    strict=True,
-    reason="allowed_activities offers mark_condition_met on an implementing decision without review conditions",
-)
-MATRIX = [pytest.param(k, marks=NO_CONDITION_OFFERED) if k == "implementing" else k for k in BUILD]
+MATRIX = list(BUILD)
 
 
 @pytest.mark.parametrize("record", MATRIX)
@@ -239,31 +227,28 @@ LITERAL: list[tuple[str, str, str, Answer, Any]] = [
 ]
 
 
+def _item(matrix: Matrix, did: str, sub: Any) -> str | None:
+    if isinstance(sub, tuple):
+        return _filing_to(matrix, did, *sub)
+    if isinstance(sub, bool):
+        return _condition(matrix, did, sub)
+    return None
+
+
 def test_literal_cases(matrix: Matrix, records: dict[str, str]) -> None:
     """Each literal case by HTTP, and the definition predicts the same answer."""
-    wrong = []
-    for record, code, user, want, sub in LITERAL:
-        did = records[record]
-        item = None
-        if isinstance(sub, tuple):
-            item = _filing_to(matrix, did, *sub)
-        elif isinstance(sub, bool):
-            item = _condition(matrix, did, sub)
-        got = matrix.probe(user, did, code, item)
-        step = next(s for s in DECISION_MACHINE.steps if s.code == code)
-        [predicted] = matrix.expected(did, user, matrix.read(user, did).status_code == 200, [(step, item)])
-        if (got, predicted) != (want, want):
-            wrong.append(f"{record} {code} by {user}: DOMAIN.md says {want}, HTTP {got}, definition {predicted}")
+    cases = [(rec, code, user, want, _item(matrix, records[rec], sub)) for rec, code, user, want, sub in LITERAL]
+    wrong = matrix.literal_mismatches(records, cases)
     assert not wrong, "\n".join(wrong)
 
 
 def test_order_of_checks_with_if_match(matrix: Matrix, records: dict[str, str]) -> None:
     """API.md: scope (and the sub-record) 404 → If-Match 412 → state 409 → role 403 → body 422."""
     did = records["legal_review"]
-    current = f'"{get(matrix.s.client, matrix.s.world, did, who="admin")["version"]}"'
+    current = matrix.etag(did)
     stale = '"999"'
     lic_filing = _filing_to(matrix, did, "leader_in_charge")
-    cases: list[tuple[str, str, str | None, str, Answer]] = [
+    cases: list[Ordered] = [
         ("jo2", "approve", None, stale, NOT_FOUND),
         ("la1", "respond_to_filing", "00000000-0000-4000-8000-000000000000", stale, NOT_FOUND),
         ("sec1", "propose", None, stale, STALE),
@@ -273,5 +258,5 @@ def test_order_of_checks_with_if_match(matrix: Matrix, records: dict[str, str]) 
         ("staff1", "approve", None, current, FORBIDDEN),
         ("jo", "approve", None, current, INVALID),
     ]
-    got = [(user, code, matrix.probe(user, did, code, item, if_match)) for user, code, item, if_match, _ in cases]
-    assert got == [(user, code, want) for user, code, _, _, want in cases]
+    got, want = matrix.in_order(did, cases)
+    assert got == want

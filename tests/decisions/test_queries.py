@@ -2,11 +2,15 @@
 rounds and residents-meeting rule data by effective date."""
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from decisions.factories import API, PLAN, act, create, decision_in, get, meeting, ok, post, problem
+from governance_api.db import Database
 from governance_api.models.decisions import ResidentsMeetingRule
 from world import World
 
@@ -163,3 +167,52 @@ def test_etag_history_and_single_item_reads(client: TestClient, world: World) ->
     ]
     for sub in ("ballots", "meetings", "filings", "legal-opinions", "conditions", "progress", "publicity"):
         assert get(client, world, d["id"], who="pls", sub=f"/{sub}") == {"items": [], "next_cursor": None}
+
+
+def test_review_conditions_are_listed_on_the_decision(client: TestClient, world: World) -> None:
+    """DOMAIN §2.3: the conditions of an approval are listed on the item — on the action's answer,
+    the single read and the list rows, the same as ``/conditions``, with what marking one met wrote."""
+    plain = decision_in(client, world, "implementing")
+    d = decision_in(client, world, "legal_review")
+    ok(post(client, world, "la1", d["id"], "legal-opinions", {"conclusion": "lawful_with_conditions", "opinion": "o"}))
+    body = {"conclusion": "approved_with_conditions", "conditions": ["先公示七日", "取得规划许可"]}
+    approved = ok(act(client, world, "jo", d["id"], "approve", body))
+    assert [(c["position"], c["text"], c["met"]) for c in approved["conditions"]] == [
+        (1, "先公示七日", False),
+        (2, "取得规划许可", False),
+    ]
+    assert get(client, world, d["id"])["conditions"] == get(client, world, d["id"], sub="/conditions")["items"]
+    first = approved["conditions"][0]["id"]
+    ok(post(client, world, "sec1", d["id"], f"conditions/{first}/met", {"note": "已公示"}))
+    met = get(client, world, d["id"])["conditions"][0]
+    assert met["met"] and met["met_note"] == "已公示" and met["met_by_id"] == str(world.users["sec1"]) and met["met_at"]
+    rows = {x["id"]: x["conditions"] for x in listing(client, world)}
+    assert rows[d["id"]] == get(client, world, d["id"])["conditions"] and len(rows[d["id"]]) == 2
+    assert rows[plain["id"]] == [] and get(client, world, plain["id"])["conditions"] == []
+
+
+@contextmanager
+def statements(db: Database) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(*args: Any) -> None:
+        seen.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_list_reads_conditions_in_one_query_per_page(client: TestClient, world: World, db: Database) -> None:
+    """The conditions of a list page come in one IN query, not one per row."""
+    create(client, world)
+    with statements(db) as few:
+        assert len(listing(client, world)) == 1
+    for _ in range(4):
+        create(client, world)
+    with statements(db) as many:
+        assert len(listing(client, world)) == 5
+    assert len(many) == len(few)
+    assert sum("decision_review_conditions" in s for s in many) == 1

@@ -167,20 +167,41 @@ def test_filing_response_by_every_role(client: TestClient, world: World) -> None
         )
 
 
-def test_create_by_every_role(client: TestClient, world: World) -> None:
+# A create's scope is the community: every user holding any role on it or above (residents and
+# integration clients too, though they see no decisions) is refused by role, 403; the others 404.
+CREATE_SCOPE = {
+    "C1": SEES_C1 | {"res1", "ic"},
+    "C2": {"admin", "jo", "lic", "rol", "pls", "smed", "ic", "sec2", "staff2"},
+}
+CREATORS = {"C1": {"sec1", "staff1"}, "C2": {"sec2", "staff2"}}
+
+
+@pytest.mark.parametrize("community", ["C1", "C2"])
+def test_create_by_every_role(client: TestClient, world: World, community: str) -> None:
     body = {
-        "community_id": str(world.units["C1"]),
+        "community_id": str(world.units[community]),
         "catalog_code": "corridor_clearance",
         "title": "t",
         "description": "d",
     }
     for who in EVERYONE:
         r = client.post(f"{API}/decisions", json=body, headers=world.h(who))
-        if who in ("sec1", "staff1"):
-            assert r.status_code == 201, r.text
-        else:
-            expect_refused(client, world, "", who, r)
+        expected = 201 if who in CREATORS[community] else 403 if who in CREATE_SCOPE[community] else 404
+        assert r.status_code == expected, (who, r.text)
     assert len(ok(client.get(f"{API}/decisions", headers=world.h("admin")))["items"]) == 2
+
+
+def test_resident_creating_in_its_own_community_is_403(client: TestClient, world: World) -> None:
+    """The community is in a resident's scope (it holds ``resident`` there); only the role is
+    missing, and API.md answers scope (404) before role (403). Another community stays 404."""
+    for community, status in (("C1", 403), ("C2", 404), ("C3", 404)):
+        body = {"community_id": str(world.units[community]), "catalog_code": "corridor_clearance"}
+        r = client.post(f"{API}/decisions", json=body | {"title": "t", "description": "d"}, headers=world.h("res1"))
+        assert r.status_code == status, (community, r.text)
+        assert r.json()["code"] == ("forbidden" if status == 403 else "not_found")
+    # Scope and role come before the body: a bad body from the resident is still 403.
+    bad = {"community_id": str(world.units["C1"]), "catalog_code": "corridor_clearance", "title": ""}
+    assert client.post(f"{API}/decisions", json=bad, headers=world.h("res1")).status_code == 403
 
 
 def test_residents_and_integration_clients_see_no_decisions(client: TestClient, world: World) -> None:

@@ -79,6 +79,8 @@ def test_create_scope_and_role(client: TestClient, world: World) -> None:
     assert post("gw1") == 404  # a grid worker reports in its own grid
     assert post("gw1", grid_id=str(world.units["G1"])) == 201
     assert post("staff2", community_id=str(world.units["C2"]), grid_id=str(world.units["G1"])) == 422
+    # outside the caller's scope, naming a grid under the wrong community tells nothing: 404, not 422
+    assert post("sec3", community_id=str(world.units["C2"]), grid_id=str(world.units["G1"])) == 404
     assert post("staff1", community_id="00000000-0000-0000-0000-000000000000") == 404
     assert post("staff1", community_id=str(world.units["A1"])) == 404  # outside staff1's scope
     world.add_user("street_staff", (Role.community_staff, "S1"))

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from conftest import TemplateDatabases
+from conftest import TemplateDatabases, shared_database
 from disputes.factories import SETUPS, Disputes, prepare
 from governance_api.disputes.machine import DISPUTE_MACHINE
 from governance_api.disputes.router import ACTIVITY_ROUTES
@@ -21,8 +21,7 @@ from machine_matrix import (
     Answer,
     Domain,
     Matrix,
-    Shared,
-    shared_database,
+    Ordered,
 )
 
 DOMAIN = Domain(DISPUTE_MACHINE, Dispute, "disputes", ACTIVITY_ROUTES)
@@ -45,14 +44,15 @@ RECORDS = [*SETUPS, *EXTRA]
 
 
 @pytest.fixture(scope="module")
-def shared(templates: TemplateDatabases) -> Iterator[Shared]:
-    with shared_database(templates) as s:
-        yield s
+def matrix(templates: TemplateDatabases) -> Iterator[Matrix]:
+    with shared_database(templates) as shared:
+        yield Matrix(shared, DOMAIN)
 
 
 @pytest.fixture(scope="module")
-def records(shared: Shared) -> dict[str, str]:
+def records(matrix: Matrix) -> dict[str, str]:
     """One dispute per state and level (``disputes.factories.SETUPS``) and the extras."""
+    shared = matrix.s
     d = Disputes(shared.client, shared.world)
     built = {key: prepare(d, key) for key in SETUPS} | {key: make(d) for key, make in EXTRA.items()}
     for key, did in built.items():
@@ -62,11 +62,6 @@ def records(shared: Shared) -> dict[str, str]:
         if level in ("street_joint", "hongmei", "task_force"):
             assert read["level"] == level, (key, read["level"])
     return built
-
-
-@pytest.fixture(scope="module")
-def matrix(shared: Shared) -> Matrix:
-    return Matrix(shared, DOMAIN)
 
 
 def test_every_state_is_covered() -> None:
@@ -173,30 +168,23 @@ LITERAL: list[tuple[str, str, str, Answer]] = [
 
 def test_literal_cases(matrix: Matrix, records: dict[str, str]) -> None:
     """Each literal case by HTTP, and the definition predicts the same answer."""
-    wrong = []
-    for record, code, user, want in LITERAL:
-        did = records[record]
-        got = matrix.probe(user, did, code)
-        step = next(s for s in DISPUTE_MACHINE.steps if s.code == code)
-        [predicted] = matrix.expected(did, user, matrix.read(user, did).status_code == 200, [(step, None)])
-        if (got, predicted) != (want, want):
-            wrong.append(f"{record} {code} by {user}: DOMAIN.md says {want}, HTTP {got}, definition {predicted}")
+    wrong = matrix.literal_mismatches(records, [(*case, None) for case in LITERAL])
     assert not wrong, "\n".join(wrong)
 
 
 def test_order_of_checks_with_if_match(matrix: Matrix, records: dict[str, str]) -> None:
     """API.md: scope 404 → If-Match 412 → state 409 → role 403 → body 422."""
     did = records["mediating@street_joint"]
-    current = f'"{Disputes(matrix.s.client, matrix.s.world).get(did, "admin")["version"]}"'
+    current = matrix.etag(did)
     stale = '"999"'
-    cases: list[tuple[str, str, str, Answer]] = [
-        ("jo2", "record_session", stale, NOT_FOUND),
-        ("res1", "accept", stale, NOT_FOUND),
-        ("med1", "record_session", stale, STALE),
-        ("staff1", "accept", stale, STALE),
-        ("staff1", "accept", current, NOT_NOW),
-        ("med1", "record_session", current, FORBIDDEN),
-        ("smed", "record_session", current, INVALID),
+    cases: list[Ordered] = [
+        ("jo2", "record_session", None, stale, NOT_FOUND),
+        ("res1", "accept", None, stale, NOT_FOUND),
+        ("med1", "record_session", None, stale, STALE),
+        ("staff1", "accept", None, stale, STALE),
+        ("staff1", "accept", None, current, NOT_NOW),
+        ("med1", "record_session", None, current, FORBIDDEN),
+        ("smed", "record_session", None, current, INVALID),
     ]
-    got = [(user, code, matrix.probe(user, did, code, if_match=if_match)) for user, code, if_match, _ in cases]
-    assert got == [(user, code, want) for user, code, _, want in cases]
+    got, want = matrix.in_order(did, cases)
+    assert got == want

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from disputes.factories import SCREENING, Disputes, days_ago, prepare
+from disputes.factories import SCREENING, Disputes, days_ago, dispute_body, prepare
 from world import USERS, World
 
 ALL = [name for name, _, _ in USERS]
@@ -165,3 +165,23 @@ def test_reporters_see_only_their_own(client: TestClient, world: World, d: Dispu
         assert client.get("/api/v1/disputes", headers=world.h(user)).json()["items"] == []
     admin = {x["id"] for x in client.get("/api/v1/disputes", headers=world.h("admin")).json()["items"]}
     assert admin == {mine, fed, other}
+
+
+# The same create rule as decisions': the community (no grid given) in the caller's reach under any
+# grant is in scope, so a role that may not report is 403; a community outside every grant is 404.
+REPORTS = {"C1": {"staff1", "sec1", "pol1", "res1", "ic"}, "C2": {"sec2", "staff2", "ic"}}
+REACHES = {
+    "C1": {"admin", "jo", "lic", "rol", "pls", "ll1", "sec1", "staff1", "la1", "med1", "smed", "pol1", "oc1"}
+    | {"pm1", "res1", "ic"},
+    "C2": {"admin", "jo", "lic", "rol", "pls", "smed", "ic", "sec2", "staff2"},
+}
+
+
+@pytest.mark.parametrize("community", ["C1", "C2"])
+def test_create_by_every_role(client: TestClient, world: World, community: str) -> None:
+    for who in ALL:
+        r = client.post(
+            "/api/v1/disputes", json=dispute_body(world, community_id=str(world.units[community])), headers=world.h(who)
+        )
+        expected = 201 if who in REPORTS[community] else 403 if who in REACHES[community] else 404
+        assert r.status_code == expected, (who, r.text)

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlalchemy import select, update
 
-from foundation.conftest import Shared
+from foundation.conftest import shared_fixtures
 from foundation.factories import assert_problem
 from foundation.widget import WIDGET, Widget, actor, create_widget, snapshot
 from governance_api.app import create_app
@@ -24,21 +24,8 @@ from governance_api.roles import Role
 from governance_api.settings import Settings
 from world import World
 
-
 # Every test here makes its own widgets, so the module shares one database (see foundation.conftest).
-@pytest.fixture
-def db(shared_widgets: Shared) -> Database:
-    return shared_widgets.db
-
-
-@pytest.fixture
-def world(shared_widgets: Shared) -> World:
-    return shared_widgets.world
-
-
-@pytest.fixture
-def settings(shared_widgets: Shared) -> Settings:
-    return shared_widgets.settings
+db, world, settings = shared_fixtures("shared_widgets", "db", "world", "settings")
 
 
 class WidgetRead(BaseModel):
@@ -117,6 +104,10 @@ def test_refusals_in_api_order(wclient: TestClient, world: World, db: Database, 
     everything_wrong = {"reason": None, "score": -1}
     # Out of scope beats everything: the widget is not found.
     r = wclient.post(_url(wid, "approve"), json=everything_wrong, headers=world.h("sec3") | {"If-Match": '"9"'})
+    assert_problem(r, 404, "not_found")
+    r = wclient.post(_url(wid, "approve"), json=everything_wrong, headers=world.h("sec3") | {"If-Match": "abc"})
+    assert_problem(r, 404, "not_found")  # a malformed If-Match too: scope is answered first
+    r = wclient.post(_url(uuid.uuid4(), "approve"), json={}, headers=world.h("res1") | {"If-Match": "abc"})
     assert_problem(r, 404, "not_found")
     r = wclient.post(_url(wid, "approve"), json=everything_wrong, headers=world.h("res1") | {"If-Match": '"9"'})
     assert_problem(r, 412, "version_conflict")

@@ -5,7 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from foundation.conftest import Shared
+from foundation.conftest import shared_fixtures
 from foundation.factories import assert_problem, bearer
 from governance_api.app import create_app
 from governance_api.db import Database
@@ -19,24 +19,7 @@ TOKEN = "/api/v1/auth/token"
 
 
 # Nothing here depends on a pristine database, so the module shares one (see foundation.conftest).
-@pytest.fixture
-def settings(shared: Shared) -> Settings:
-    return shared.settings
-
-
-@pytest.fixture
-def db(shared: Shared) -> Database:
-    return shared.db
-
-
-@pytest.fixture
-def world(shared: Shared) -> World:
-    return shared.world
-
-
-@pytest.fixture
-def client(shared: Shared) -> TestClient:
-    return shared.client
+settings, db, world, client = shared_fixtures("shared", "settings", "db", "world", "client")
 
 
 def test_password_grant_issues_a_bearer_token(client: TestClient, world: World, settings: Settings) -> None:

@@ -9,7 +9,7 @@ from sqlalchemy import select, update
 
 from foundation.factories import assert_problem, count, unit_body
 from governance_api.core.errors import Duplicate, IdempotencyKeyReuse
-from governance_api.core.idempotency import IdempotencyStore
+from governance_api.core.idempotency import IdempotencyStore, Lease
 from governance_api.db import Database
 from governance_api.models.org import OrgUnit
 from governance_api.models.records import IdempotencyRecord
@@ -95,6 +95,16 @@ def test_unauthenticated_posts_are_not_stored(client: TestClient, world: World, 
     assert count(db, IdempotencyRecord) == 0
 
 
+def test_sign_ins_are_never_stored(client: TestClient, world: World, db: Database) -> None:
+    """An issued token is a secret: a sign-in with a bearer and a key is not kept for replay."""
+    form = {"username": "sec1", "password": "World-pass-1234"}
+    headers = world.h("admin") | {"Idempotency-Key": "sign-in"}
+    first = client.post("/api/v1/auth/token", data=form, headers=headers)
+    second = client.post("/api/v1/auth/token", data=form, headers=headers)
+    assert first.status_code == second.status_code == 200 and REPLAYED not in second.headers
+    assert count(db, IdempotencyRecord) == 0
+
+
 def test_expired_records_are_not_replayed(client: TestClient, world: World, db: Database, settings: Settings) -> None:
     h = world.h("admin") | {"Idempotency-Key": "k-old"}
     assert client.post(UNITS, json=unit_body("street", "idem-old"), headers=h).status_code == 201
@@ -131,14 +141,16 @@ def test_store_in_flight_and_server_errors(db: Database, settings: Settings, wor
     """A key whose first request is still running is 409 for a second one; a 5xx frees the key."""
     store = IdempotencyStore(db, settings)
     caller = world.users["admin"].hex
-    assert store._reserve(caller, "k", "digest-a") is None
+    first = store._reserve(caller, "k", "digest-a")
+    assert isinstance(first, Lease) and first.attempt == 1
     with pytest.raises(Duplicate):
         store._reserve(caller, "k", "digest-a")
     with pytest.raises(IdempotencyKeyReuse):
         store._reserve(caller, "k", "digest-b")
-    store._complete(caller, "k", 503, "application/problem+json", b"{}")
+    store._complete(first, 503, "application/problem+json", b"{}")
     with db.session(write=False) as s:
         assert s.scalars(select(IdempotencyRecord)).all() == []
-    assert store._reserve(caller, "k", "digest-b") is None
-    store._complete(caller, "k", 201, "application/json", b'{"ok": true}')
+    again = store._reserve(caller, "k", "digest-b")
+    assert isinstance(again, Lease)
+    store._complete(again, 201, "application/json", b'{"ok": true}')
     assert store._reserve(caller, "k", "digest-b") == (201, "application/json", b'{"ok": true}')

@@ -46,6 +46,13 @@ def test_tracking_codes_stay_out_of_logs(client: TestClient, caplog: pytest.LogC
     assert "/api/v1/public/disputes/{tracking_code}" in messages[0]
 
 
+def test_crash_log_keeps_tracking_codes_out(caplog: pytest.LogCaptureFixture) -> None:
+    from governance_api.core.problems import loggable_path
+
+    assert loggable_path("/api/v1/public/disputes/K3J7Q2M9X4B6T8VW") == "/api/v1/public/disputes/{tracking_code}"
+    assert loggable_path("/api/v1/disputes/abc") == "/api/v1/disputes/abc"
+
+
 def test_request_id_is_echoed(client: TestClient) -> None:
     r = client.get("/healthz", headers={"X-Request-ID": "abc-123_x.y"})
     assert r.headers["X-Request-ID"] == "abc-123_x.y"

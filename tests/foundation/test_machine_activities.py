@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from foundation.conftest import Shared
+from foundation.conftest import shared_fixtures
 from foundation.widget import (
     STATES,
     WIDGET,
@@ -18,6 +18,7 @@ from foundation.widget import (
     WidgetPart,
     actor,
     add_part,
+    as_a_service,
     create_widget,
     snapshot,
 )
@@ -30,16 +31,8 @@ from governance_api.models.records import OutboxEvent, TransitionRecord
 from governance_api.roles import Role
 from world import World
 
-
 # Every test here makes its own widgets, so the module shares one database (see foundation.conftest).
-@pytest.fixture
-def db(shared_widgets: Shared) -> Database:
-    return shared_widgets.db
-
-
-@pytest.fixture
-def world(shared_widgets: Shared) -> World:
-    return shared_widgets.world
+db, world = shared_fixtures("shared_widgets", "db", "world")
 
 
 def _new(db: Database, world: World, state: str = "draft") -> uuid.UUID:
@@ -70,20 +63,8 @@ def _do(
     if_match: int | None = None,
     item: uuid.UUID | None = None,
 ) -> Any:
-    """Do an activity the way a service does: lock, do, commit; what the effect wrote. On refusal,
-    prove the engine left nothing pending in the session (then commit anyway: nothing is written)."""
-    with db.session(write=True) as s:
-        w = s.scalars(select(Widget).where(Widget.id == wid).with_for_update(of=Widget)).one()
-        before = (w.state, w.version, w.note, w.updated_at)
-        try:
-            _, written = do_activity(s, WIDGET, w, who, code, body, if_match, item)
-        except errors.DomainError:
-            assert not s.new and not s.dirty and not s.deleted
-            assert (w.state, w.version, w.note, w.updated_at) == before
-            s.commit()
-            raise
-        s.commit()
-        return written
+    """Do an activity the way a service does (``as_a_service``); what the effect wrote."""
+    return as_a_service(db, wid, lambda s, w: do_activity(s, WIDGET, w, who, code, body, if_match, item)[1])
 
 
 def test_order_of_refusals(db: Database, world: World) -> None:
@@ -141,6 +122,12 @@ def test_plain_activity_bumps_the_version_and_keeps_no_history(db: Database, wor
     assert snapshot(db, wid) == ("submitted", 2, None, 1, 1)
 
 
+def test_events_a_plain_activity_emits_reach_the_outbox(db: Database, world: World) -> None:
+    wid = _new(db, world, state="submitted")
+    _do(db, wid, actor(db, world.users["staff1"]), "inspect", {"result": "损坏", "score": 0}, 1, add_part(db, wid))
+    assert snapshot(db, wid) == ("submitted", 2, None, 1, 2)  # no history row; the emitted event
+
+
 def test_in_history_activity_records_history_and_events(db: Database, world: World) -> None:
     wid = _new(db, world, state="approved")
     jo, sec = actor(db, world.users["jo"]), actor(db, world.users["sec1"])
@@ -194,11 +181,28 @@ ALLOWED: dict[str, dict[str, list[str]]] = {
 @pytest.mark.parametrize("state", list(ALLOWED))
 def test_allowed_activities_per_actor(db: Database, world: World, state: str) -> None:
     wid = _new(db, world, state=state)
+    add_part(db, wid)  # an activity on a sub-record is offered only when one takes it
     with db.session(write=False) as s:
         w = s.get(Widget, wid)
         assert w is not None
         for who, expected in ALLOWED[state].items():
             assert WIDGET.allowed_activities(w, actor(db, world.users[who])) == expected, who
+
+
+def test_an_activity_on_parts_is_not_offered_without_one_open_to_the_caller(db: Database, world: World) -> None:
+    wid = _new(db, world)
+    staff, sec = actor(db, world.users["staff1"]), actor(db, world.users["sec1"])
+    with db.session(write=False) as s:
+        w = s.get(Widget, wid)
+        assert w is not None
+        assert WIDGET.allowed_activities(w, staff) == []  # no part at all
+    add_part(db, wid, closed=True)
+    add_part(db, wid, reserved_for="community_secretary")
+    with db.session(write=False) as s:
+        w = s.get(Widget, wid)
+        assert w is not None
+        assert WIDGET.allowed_activities(w, staff) == []  # one closed, one reserved for the secretary
+        assert WIDGET.allowed_activities(w, sec) == ["inspect"]
 
 
 def test_allowed_activities_agree_with_do_activity(db: Database, world: World) -> None:
@@ -207,6 +211,7 @@ def test_allowed_activities_agree_with_do_activity(db: Database, world: World) -
     for state in ("draft", "approved", "withdrawn"):
         for who in ("staff1", "sec1", "jo", "res1"):
             wid = _new(db, world, state=state)
+            part = add_part(db, wid)
             who_actor = actor(db, world.users[who])
             with db.session(write=False) as s:
                 w = s.get(Widget, wid)
@@ -214,7 +219,7 @@ def test_allowed_activities_agree_with_do_activity(db: Database, world: World) -
                 offered = WIDGET.allowed_activities(w, who_actor)
             for activity in WIDGET.activities:
                 try:  # an unknown field: a body that never validates, so nothing is ever written
-                    _do(db, wid, who_actor, activity.code, {"probe": 1}, item=add_part(db, wid))
+                    _do(db, wid, who_actor, activity.code, {"probe": 1}, item=part)
                 except (errors.TransitionNotAllowed, errors.Forbidden):
                     passed = False
                 except errors.ValidationFailed:
@@ -232,6 +237,7 @@ def test_describe_activities() -> None:
             "states": ["draft", "submitted"],
             "roles": ["community_staff", "community_secretary"],
             "guards": ["A result is given"],
+            "guard_codes": {"result": "请填写检查结果"},
             "body_schema": "WidgetInspectBody",
             "result_schema": None,
             "item": "part",
@@ -243,6 +249,7 @@ def test_describe_activities() -> None:
             "states": ["approved"],
             "roles": ["judicial_officer"],
             "guards": ["note is given (non-blank)"],
+            "guard_codes": {"note": "请填写说明"},
             "body_schema": "WidgetCertifyBody",
             "result_schema": None,
             "item": None,

@@ -9,13 +9,14 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from foundation.conftest import Shared
+from foundation.conftest import shared_fixtures
 from foundation.widget import (
     STATES,
     WIDGET,
     Widget,
     WidgetApproveBody,
     actor,
+    as_a_service,
     create_widget,
     snapshot,
 )
@@ -28,16 +29,8 @@ from governance_api.models.records import OutboxEvent, TransitionRecord
 from governance_api.roles import Role
 from world import World
 
-
 # Every test here makes its own widgets, so the module shares one database (see foundation.conftest).
-@pytest.fixture
-def db(shared_widgets: Shared) -> Database:
-    return shared_widgets.db
-
-
-@pytest.fixture
-def world(shared_widgets: Shared) -> World:
-    return shared_widgets.world
+db, world = shared_fixtures("shared_widgets", "db", "world")
 
 
 def _new(db: Database, world: World, state: str = "draft", title: str = "路灯") -> uuid.UUID:
@@ -51,20 +44,8 @@ def _new(db: Database, world: World, state: str = "draft", title: str = "路灯"
 def _act(
     db: Database, wid: uuid.UUID, who: Actor, code: str, body: Any = None, if_match: int | None = None
 ) -> TransitionRecord:
-    """Take an action the way a service does: lock, act, commit. On refusal, prove the engine left
-    nothing pending in the session (then commit anyway: a careless caller writes nothing either)."""
-    with db.session(write=True) as s:
-        w = s.scalars(select(Widget).where(Widget.id == wid).with_for_update(of=Widget)).one()
-        before = (w.state, w.version, w.note, w.updated_at)
-        try:
-            record = take_action(s, WIDGET, w, who, code, body, if_match)
-        except errors.DomainError:
-            assert not s.new and not s.dirty and not s.deleted
-            assert (w.state, w.version, w.note, w.updated_at) == before
-            s.commit()
-            raise
-        s.commit()
-        return record
+    """Take an action the way a service does (``as_a_service``)."""
+    return as_a_service(db, wid, lambda s, w: take_action(s, WIDGET, w, who, code, body, if_match))
 
 
 def test_creation_records_history(db: Database, world: World) -> None:

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm.exc import StaleDataError
 
-from foundation.conftest import Shared
+from foundation.conftest import Shared, shared_fixtures
 from foundation.factories import assert_problem, count, unit_body
 from governance_api.app import create_app
 from governance_api.db import Database
@@ -24,24 +24,7 @@ JSON = {"content-type": "application/json"}
 
 
 # Nothing here depends on a pristine database, so the module shares one (see foundation.conftest).
-@pytest.fixture
-def settings(shared: Shared) -> Settings:
-    return shared.settings
-
-
-@pytest.fixture
-def db(shared: Shared) -> Database:
-    return shared.db
-
-
-@pytest.fixture
-def world(shared: Shared) -> World:
-    return shared.world
-
-
-@pytest.fixture
-def client(shared: Shared) -> TestClient:
-    return shared.client
+settings, db, world, client = shared_fixtures("shared", "settings", "db", "world", "client")
 
 
 @pytest.fixture

@@ -45,7 +45,14 @@ def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 @pytest.mark.parametrize(
-    "field", [{"token_ttl_seconds": 10}, {"max_body_bytes": 10}, {"environment": "staging"}, {"db_pool_size": 0}]
+    "field",
+    [
+        {"token_ttl_seconds": 10},
+        {"max_body_bytes": 10},
+        {"environment": "staging"},
+        {"db_pool_size": 0},
+        {"idempotency_lease_seconds": 0},
+    ],
 )
 def test_out_of_range_settings_are_refused(field: dict[str, object]) -> None:
     with pytest.raises(ValidationError):

@@ -4,7 +4,8 @@ application's schema; tests create its table in their fresh database."""
 
 import datetime as dt
 import uuid
-from typing import Any, cast
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import Column, Engine, ForeignKey, MetaData, String, Table, Uuid, func, select
@@ -113,6 +114,10 @@ def _load_part(session: Session, widget: Widget, part_id: uuid.UUID) -> WidgetPa
     return part if part is not None and part.widget_id == widget.id else None
 
 
+def _parts(session: Session, widget: Widget) -> list[WidgetPart]:
+    return list(session.scalars(select(WidgetPart).where(WidgetPart.widget_id == widget.id)))
+
+
 def _may_inspect(actor: Actor, widget: Widget, part: WidgetPart) -> bool:
     return part.reserved_for is None or actor.holds(Role(part.reserved_for), widget.scope_path)
 
@@ -134,6 +139,8 @@ def _has_result(ctx: WriteContext[Widget]) -> list[str]:
 def _inspect(ctx: WriteContext[Widget]) -> WidgetPart:
     part: WidgetPart = ctx.item
     part.result, part.score = ctx.body.result, ctx.body.score
+    if part.score is not None and part.score == 0:
+        ctx.emit("widget.part_failed", {"part": str(part.id)})  # what an activity's effect emits is kept
     return part
 
 
@@ -194,8 +201,8 @@ WIDGET: StateMachine[Widget] = StateMachine(
             body=WidgetInspectBody,
             validate=_score_within,
             unique=_not_inspected,
-            guards=(Guard("A result is given", _has_result),),
-            item=Item("part", _load_part, open=lambda widget, part: not part.closed, allows=_may_inspect),
+            guards=(Guard("A result is given", _has_result, {"result": "请填写检查结果"}),),
+            item=Item("part", _load_part, _parts, open=lambda widget, part: not part.closed, allows=_may_inspect),
         ),
         Activity(
             "certify",
@@ -204,7 +211,7 @@ WIDGET: StateMachine[Widget] = StateMachine(
             AnyRole((Role.judicial_officer,)),
             _certify,
             body=WidgetCertifyBody,
-            guards=(given("note"),),
+            guards=(given("note", "说明"),),
             in_history=True,
             comment_field="note",
         ),
@@ -246,3 +253,24 @@ def snapshot(db: Database, widget_id: uuid.UUID) -> tuple[str, int, str | None, 
         )
         events = s.scalar(select(func.count()).select_from(OutboxEvent).where(OutboxEvent.aggregate_id == widget_id))
         return w.state, w.version, w.note, int(history or 0), int(events or 0)
+
+
+T = TypeVar("T")
+
+
+def as_a_service(db: Database, widget_id: uuid.UUID, call: Callable[[Session, Widget], T]) -> T:
+    """Call the engine the way a service does: lock the widget, call, commit; what the call returns.
+    On refusal, prove the engine left nothing pending in the session and the widget as it was (then
+    commit anyway: a careless caller writes nothing either)."""
+    with db.session(write=True) as s:
+        w = s.scalars(select(Widget).where(Widget.id == widget_id).with_for_update(of=Widget)).one()
+        before = (w.state, w.version, w.note, w.updated_at)
+        try:
+            out = call(s, w)
+        except errors.DomainError:
+            assert not s.new and not s.dirty and not s.deleted
+            assert (w.state, w.version, w.note, w.updated_at) == before
+            s.commit()
+            raise
+        s.commit()
+        return out

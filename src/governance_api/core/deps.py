@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from governance_api.core.actor import Actor, load_actor
 from governance_api.core.errors import Unauthorized
+from governance_api.core.idempotency import LEASE_SCOPE_KEY, fence
 from governance_api.db import Database
 from governance_api.settings import Settings
 from governance_api.tokens import InvalidToken, subject_of
@@ -26,8 +27,7 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def _session(db: Database, write: bool) -> Iterator[Session]:
-    session = db.session(write=write)
+def _session(session: Session) -> Iterator[Session]:
     try:
         yield session
     finally:
@@ -35,12 +35,18 @@ def _session(db: Database, write: bool) -> Iterator[Session]:
 
 
 def read_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
-    yield from _session(db, write=False)
+    yield from _session(db.session(write=False))
 
 
-def write_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
-    """A session whose transaction takes SQLite's write lock at BEGIN (no effect on PostgreSQL)."""
-    yield from _session(db, write=True)
+def write_session(request: Request, db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+    """A session whose transaction takes SQLite's write lock at BEGIN (no effect on PostgreSQL).
+    Under an Idempotency-Key its commit also marks the key's reservation committed, in the same
+    transaction (``core.idempotency.fence``): the request then never runs twice."""
+    session = db.session(write=True)
+    lease = request.scope.get(LEASE_SCOPE_KEY)
+    if lease is not None:
+        fence(session, lease)
+    yield from _session(session)
 
 
 def current_actor(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from governance_api.core.actor import Actor
 from governance_api.core.schemas import Input, example
@@ -58,6 +58,20 @@ class AnyRole(Generic[AggT]):
 
     def describe(self) -> list[str]:
         return [r.value for r in self.roles]
+
+
+@dataclass(frozen=True)
+class PerItem(Generic[AggT]):
+    """For an activity on a sub-record whose caller is decided by the sub-record itself (a filing's
+    target): any caller passes here, ``Item.allows`` decides; ``who`` says it for the meta endpoint."""
+
+    who: tuple[str, ...]
+
+    def allows(self, actor: Actor, aggregate: AggT) -> bool:
+        return True
+
+    def describe(self) -> list[str]:
+        return list(self.who)
 
 
 @dataclass
@@ -122,8 +136,15 @@ class Item(Generic[AggT]):
 
     noun: str
     load: Callable[[Session, AggT, uuid.UUID], Any | None]
+    each: Callable[[Session, AggT], Sequence[Any]]  # every one of them, for allowed_activities
     open: Callable[[AggT, Any], bool] = lambda aggregate, item: True
     allows: Callable[[Actor, AggT, Any], bool] = lambda actor, aggregate, item: True
+
+    def offered(self, actor: Actor, aggregate: AggT) -> bool:
+        """Whether at least one of them takes the activity from this caller now."""
+        session = object_session(aggregate)
+        assert session is not None, "the aggregate is read while loaded"
+        return any(self.open(aggregate, i) and self.allows(actor, aggregate, i) for i in self.each(session, aggregate))
 
 
 @dataclass(frozen=True)
@@ -223,7 +244,11 @@ class StateMachine(Generic[AggT]):
         """Activities open in the current state that the caller may take (for an activity on a
         sub-record: on at least one of them). Guards and uniqueness are not evaluated."""
         return [
-            a.code for a in self.activities if aggregate.state in a.states and a.permission.allows(actor, aggregate)
+            a.code
+            for a in self.activities
+            if aggregate.state in a.states
+            and a.permission.allows(actor, aggregate)
+            and (a.item is None or a.item.offered(actor, aggregate))
         ]
 
     def describe(self) -> dict[str, Any]:

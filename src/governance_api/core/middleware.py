@@ -2,22 +2,23 @@
 Idempotency-Key replays."""
 
 import contextvars
-import hashlib
 import logging
 import re
 import time
 import uuid
-from typing import Any
 
+import anyio
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from governance_api.core import errors
-from governance_api.core.problems import from_domain_error
+from governance_api.core.idempotency import LEASE_SCOPE_KEY, IdempotencyStore, Lease, request_digest
+from governance_api.core.problems import from_domain_error, loggable_path
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 access_log = logging.getLogger("governance_api.access")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class RequestIdFilter(logging.Filter):
@@ -86,7 +87,7 @@ class RequestContextMiddleware:
             access_log.info(
                 "%s %s %s %.1fms",
                 scope["method"],
-                _loggable_path(scope["path"]),
+                loggable_path(scope["path"]),
                 status,
                 (time.perf_counter() - started) * 1000,
             )
@@ -100,11 +101,6 @@ def _matches(if_none_match: str, headers: list[tuple[bytes, bytes]]) -> bool:
         return False
     tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
     return "*" in tags or etag.removeprefix("W/") in tags
-
-
-def _loggable_path(path: str) -> str:
-    # A tracking code (解纷码) is a bearer secret for the public lookup: keep it out of logs.
-    return re.sub(r"(/public/disputes/)[^/]+", r"\1{tracking_code}", path)
 
 
 class BodyLimitMiddleware:
@@ -159,60 +155,76 @@ class IdempotencyMiddleware:
     """Replays a POST's stored response for the same caller and ``Idempotency-Key`` within the TTL.
 
     The key is reserved before the request runs (so two concurrent uses cannot both execute), the
-    outcome stored after it; a 5xx releases the key so the client may retry. The caller is the
-    token's subject; unauthenticated POSTs (sign-in) are not replayed.
+    outcome stored after it and before its answer is sent; a 5xx releases the key so the client may
+    retry. The reservation is a lease that the request's own commit is fenced by (see
+    ``core.idempotency``), so a retry after a crashed request runs it once more, never twice. The
+    caller is the token's subject; unauthenticated POSTs (sign-in) are not replayed.
     """
 
-    def __init__(self, app: ASGIApp, store: Any) -> None:
+    def __init__(self, app: ASGIApp, store: IdempotencyStore) -> None:
         self.app = app
-        self.store = store  # governance_api.core.idempotency.IdempotencyStore
+        self.store = store
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = _header(scope, b"idempotency-key") if scope["type"] == "http" else None
         caller = self.store.caller_of(_header(scope, b"authorization")) if key else None
-        if scope["type"] != "http" or scope["method"] != "POST" or not key or caller is None:
+        # An issued token is a secret: a sign-in is never stored for replay.
+        signing_in = scope.get("path", "").endswith("/auth/token")
+        if scope["type"] != "http" or scope["method"] != "POST" or not key or caller is None or signing_in:
             await self.app(scope, receive, send)
             return
-        if len(key) > 255:
-            await _send_problem(
-                send, errors.ValidationFailed.one("header.Idempotency-Key", "at most 255 characters"), []
+        if len(key) > 255 or _CONTROL.search(key):
+            # The key is stored: PostgreSQL text cannot hold U+0000, and HTTP allows no control
+            # characters in a field value anyway.
+            problem = errors.ValidationFailed.one(
+                "header.Idempotency-Key", "at most 255 characters, no control characters"
             )
+            await _send_problem(send, problem, [])
             return
         body, messages = await _read_body(receive)
-        digest = hashlib.sha256(scope["path"].encode() + b"\0" + body).hexdigest()
         try:
-            stored = await self.store.reserve(caller, key, digest)
+            reserved = await self.store.reserve(caller, key, request_digest(scope["path"], body))
         except errors.DomainError as exc:
             await _send_problem(send, exc, [])
             return
-        if stored is not None:
-            status, ctype, content = stored
-            headers = [(b"content-type", ctype.encode()), (b"idempotent-replayed", b"true")]
-            await send({"type": "http.response.start", "status": status, "headers": headers})
-            await send({"type": "http.response.body", "body": content})
+        if isinstance(reserved, Lease):
+            await self._run_and_store(scope, messages, send, reserved)
             return
-        await self._run_and_store(scope, messages, send, caller, key)
+        status, ctype, content = reserved
+        headers = [(b"content-type", ctype.encode()), (b"idempotent-replayed", b"true")]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": content})
 
-    async def _run_and_store(self, scope: Scope, messages: list[Message], send: Send, caller: str, key: str) -> None:
-        captured: dict[str, Any] = {"status": 500, "ctype": "application/json", "body": b""}
+    async def _run_and_store(self, scope: Scope, messages: list[Message], send: Send, lease: Lease) -> None:
+        """Runs the request with its answer held back, stores the outcome, then sends the answer: a
+        client that retries the moment the answer arrived must find the outcome stored, not the key
+        "still in progress". Holding the whole answer is fine here: POST answers are small JSON."""
+        held: list[Message] = []
+        status, ctype = 500, "application/json"
 
         async def replay_receive() -> Message:
             return messages.pop(0) if messages else {"type": "http.disconnect"}
 
-        async def capturing_send(message: Message) -> None:
+        async def holding_send(message: Message) -> None:
+            nonlocal status, ctype
             if message["type"] == "http.response.start":
-                captured["status"] = message["status"]
+                status = message["status"]
                 for k, v in message.get("headers", []):
                     if k == b"content-type":
-                        captured["ctype"] = v.decode("latin-1")
-            elif message["type"] == "http.response.body":
-                captured["body"] += message.get("body", b"")
-            await send(message)
+                        ctype = v.decode("latin-1")
+            held.append(message)
 
         try:
-            await self.app(scope, replay_receive, capturing_send)
-        finally:
-            await self.store.complete(caller, key, captured["status"], captured["ctype"], captured["body"])
+            # core.deps.write_session reads the lease here and fences the request's commit with it.
+            await self.app({**scope, LEASE_SCOPE_KEY: lease}, replay_receive, holding_send)
+        except BaseException:
+            with anyio.CancelScope(shield=True):
+                await self.store.complete(lease, 500, ctype, b"")  # frees the key unless committed
+            raise
+        body = b"".join(m.get("body", b"") for m in held if m["type"] == "http.response.body")
+        await self.store.complete(lease, status, ctype, body)
+        for message in held:
+            await send(message)
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, list[Message]]:

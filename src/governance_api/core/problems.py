@@ -5,6 +5,7 @@ problem a client can get from it.
 """
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -143,6 +144,11 @@ _HTTP_CODES = {
 }
 
 
+def loggable_path(path: str) -> str:
+    """A path as logs may show it: a tracking code (解纷码) is a bearer secret for the public lookup."""
+    return re.sub(r"(/public/disputes/)[^/]+", r"\1{tracking_code}", path)
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(e.DomainError)
     async def _domain(_: Request, exc: e.DomainError) -> JSONResponse:
@@ -167,7 +173,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        log.exception("unhandled error on %s %s", request.method, loggable_path(request.url.path))
         rid = request.scope.get("request_id")
         return problem_response(
             500,

@@ -1,19 +1,33 @@
 """Request bodies, one way for every domain: each derives from ``Input`` (unknown fields are a 422,
 never ignored); routes that must answer scope, state and role before the body (API.md's order of
 checks) take the raw JSON and the service validates it with ``parse``. A create whose unit decides
-scope reads that unit first with ``peek`` on a small target model (e.g. ``DecisionTarget``)."""
+scope reads that unit first with ``peek`` on a small target model (e.g. ``DecisionTarget``). The read
+of a state-machine record derives from ``RecordRead``."""
 
+import datetime as dt
+import uuid
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from governance_api.core.problems import pydantic_errors
+from governance_api.core.validators import NUL_MESSAGE, has_nul
 
 M = TypeVar("M", bound=BaseModel)
 
 
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        """Every field of every body, whatever its type: PostgreSQL text cannot hold U+0000. After
+        validation, so a nested model has already checked its own fields and the error names the
+        nested field (``body.parties.0.name``), not the list holding it."""
+        if has_nul(value):
+            raise ValueError(NUL_MESSAGE)
+        return value
 
 
 def example(**values: Any) -> ConfigDict:
@@ -41,3 +55,19 @@ def peek(model: type[M], raw: Any) -> M | None:
         return model.model_validate(raw)
     except ValidationError:
         return None
+
+
+ALLOWED_ACTIONS = "the transitions the caller may take now (guards not evaluated)"
+ALLOWED_ACTIVITIES = "the other writes open to the caller in this state (guards not evaluated)"
+
+
+class RecordRead(BaseModel):
+    """The fields every state-machine record's read has. The machine-typed ones are the domain's, each
+    typed with its machine's ``Late`` enums: ``state``, ``allowed_actions`` (described by
+    ``ALLOWED_ACTIONS``) and ``allowed_activities`` (``ALLOWED_ACTIVITIES``)."""
+
+    id: uuid.UUID
+    state_label: str = Field(description="zh label of the state")
+    version: int = Field(description="increments on every change; send as If-Match")
+    created_at: dt.datetime
+    updated_at: dt.datetime

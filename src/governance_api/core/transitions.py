@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 def check_version(aggregate: AggregateMixin, if_match: int | None) -> None:
     if if_match is not None and if_match != aggregate.version:
-        raise errors.VersionConflict(f"If-Match {if_match} does not match the current version {aggregate.version}")
+        raise errors.VersionConflict(f"If-Match does not match the current version {aggregate.version}")
 
 
 def admit(
@@ -125,6 +125,7 @@ def do_activity(
         _record(session, machine, code, aggregate.state, before, ctx)
     else:
         touch(session, aggregate)
+        _outbox(session, machine, aggregate, ctx.events)  # what its effect emitted, if anything
     return ctx, written
 
 
@@ -174,7 +175,13 @@ def _record(
     )
     session.add(record)
     ctx.events.insert(0, (f"{machine.name}.{action}", {"from": from_state, "to": aggregate.state}))
-    for kind, payload in ctx.events:
+    _outbox(session, machine, aggregate, ctx.events)
+    return record
+
+
+def _outbox(
+    session: Session, machine: StateMachine[AggT], aggregate: AggT, events: list[tuple[str, dict[str, Any]]]
+) -> None:
+    for kind, payload in events:
         session.add(OutboxEvent(aggregate_type=machine.name, aggregate_id=aggregate.id, kind=kind, payload=payload))
     session.flush()
-    return record

@@ -3,7 +3,7 @@ numbers, resident ID numbers (GB 11643). Every domain takes these from here, nev
 
 import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, AwareDatetime, StringConstraints, WithJsonSchema
@@ -12,6 +12,24 @@ MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits only: \d also matche
 ID_RE = re.compile(r"^[0-9]{17}[0-9X]$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
+
+# PostgreSQL text cannot hold U+0000 (the driver refuses the statement: a 500), and no legitimate
+# text needs it. Every client text is refused with it at the door, in two places only: request
+# bodies in ``core.schemas.Input``, and path, query and form values in ``core.http.refuse_nul``.
+# Checking there, not in each text type, also covers plain ``str`` fields and the ones to come.
+NUL_MESSAGE = "must not contain the NUL character (U+0000)"
+
+
+def has_nul(value: Any) -> bool:
+    """Whether ``value`` (a string, or a JSON list or object, keys included) holds U+0000 anywhere."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, list | tuple):
+        return any(has_nul(v) for v in value)
+    if isinstance(value, dict):
+        return any(has_nul(k) or has_nul(v) for k, v in value.items())
+    return False
+
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]

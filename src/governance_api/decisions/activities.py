@@ -12,7 +12,7 @@ from governance_api.decisions import repository as repo
 from governance_api.decisions import rules
 from governance_api.decisions import tally as t
 from governance_api.decisions.permissions import (
-    FilingTargets,
+    FILING_TARGETS,
     OpinionAuthors,
     filing_open,
     is_filing_target,
@@ -215,7 +215,7 @@ ACTIVITIES: tuple[Activity[Decision], ...] = (
         "respond_to_filing",
         "答复报备",
         ("filing", "implementing", "closed"),
-        FilingTargets(),
+        FILING_TARGETS,
         _respond_to_filing,
         body=FilingResponseBody,
         result=FilingRead,
@@ -223,6 +223,7 @@ ACTIVITIES: tuple[Activity[Decision], ...] = (
         item=Item(
             "filing",
             lambda session, d, filing_id: repo.filing(session, d.id, filing_id),
+            lambda session, d: repo.filings(session, d.id),
             open=filing_open,
             allows=lambda actor, d, f: is_filing_target(actor, f),
         ),
@@ -246,7 +247,11 @@ ACTIVITIES: tuple[Activity[Decision], ...] = (
         result=ConditionRead,
         guards=(given("note", "说明"),),
         unique=_once("this condition is marked met", lambda c: c.met),
-        item=Item("review condition", lambda session, d, condition_id: repo.condition(session, d.id, condition_id)),
+        item=Item(
+            "review condition",
+            lambda session, d, condition_id: repo.condition(session, d.id, condition_id),
+            lambda session, d: repo.conditions(session, d.id),
+        ),
     ),
     Activity(
         "record_progress",

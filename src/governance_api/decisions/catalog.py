@@ -146,7 +146,7 @@ def update_entry(
     if entry is None:
         raise errors.NotFound(f"no catalog entry '{code}'")
     if if_match is not None and if_match != entry.version:
-        raise errors.VersionConflict(f"If-Match {if_match} does not match version {entry.version}")
+        raise errors.VersionConflict(f"If-Match does not match version {entry.version}")
     _require_keeper(actor)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
     if changes.get("departments") is not None:

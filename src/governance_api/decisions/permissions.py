@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session, object_session
 
 from governance_api.core.actor import Actor
+from governance_api.core.machine import PerItem
 from governance_api.decisions import repository as repo
 from governance_api.models.decisions import Decision, Filing
 from governance_api.roles import Role
@@ -32,20 +33,9 @@ def filing_open(decision: Decision, filing: Filing) -> bool:
     return decision.state != "filing"
 
 
-@dataclass(frozen=True)
-class FilingTargets:
-    """The holders of a filing's role on the unit it went to (报备对象), for a filing still open in
-    the decision's state (answered or not: a second answer is a ``duplicate``, not a refusal)."""
-
-    def allows(self, actor: Actor, aggregate: Decision) -> bool:
-        filings = repo.filings(_session(aggregate), aggregate.id)
-        return any(filing_open(aggregate, f) and is_filing_target(actor, f) for f in filings)
-
-    def describe(self) -> list[str]:
-        return [f"{r.value} (the filing's target)" for r in FILING_ROLES]
-
-
 FILING_ROLES = (Role.department_officer, Role.leader_in_charge, Role.liaison_leader, Role.rule_of_law_leader)
+# 报备对象: the holders of a filing's role on the unit it went to, decided filing by filing.
+FILING_TARGETS = PerItem[Decision](tuple(f"{r.value} (the filing's target)" for r in FILING_ROLES))
 
 
 def opinion_role(actor: Actor, decision: Decision) -> Role | None:

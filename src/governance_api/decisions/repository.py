@@ -166,8 +166,18 @@ def opinions(session: Session, decision_id: uuid.UUID, round_: int | None = None
 
 
 def conditions(session: Session, decision_id: uuid.UUID) -> list[ReviewCondition]:
-    stmt = select(ReviewCondition).where(ReviewCondition.decision_id == decision_id)
-    return list(session.scalars(stmt.order_by(ReviewCondition.created_at, ReviewCondition.position)))
+    return conditions_of(session, [decision_id]).get(decision_id, [])
+
+
+def conditions_of(session: Session, decision_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ReviewCondition]]:
+    """The review conditions of several decisions in one query (a list page's), each in order."""
+    if not decision_ids:
+        return {}
+    stmt = select(ReviewCondition).where(ReviewCondition.decision_id.in_(decision_ids))
+    found: dict[uuid.UUID, list[ReviewCondition]] = {}
+    for c in session.scalars(stmt.order_by(ReviewCondition.created_at, ReviewCondition.position)):
+        found.setdefault(c.decision_id, []).append(c)
+    return found
 
 
 def condition(session: Session, decision_id: uuid.UUID, condition_id: uuid.UUID) -> ReviewCondition | None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from governance_api.core.history import HistoryEntry
-from governance_api.core.schemas import Input, Target, example
+from governance_api.core.schemas import ALLOWED_ACTIONS, ALLOWED_ACTIVITIES, Input, RecordRead, Target, example
 from governance_api.core.validators import GuardText, LongText, PastTime, ShortText
 from governance_api.core.vocab import Late
 from governance_api.decisions.vocab import (
@@ -228,6 +228,26 @@ class PublicityCreate(Input):
     channel: ShortText | None = None
 
 
+class SubRead(BaseModel):
+    """A sub-record; after a write, ``decision_version`` is the decision's new version (for If-Match)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    decision_version: int | None = Field(
+        None, description="after a write: the decision's new version, for the next If-Match"
+    )
+
+
+class ConditionRead(SubRead):
+    id: uuid.UUID
+    position: int = Field(description="1-based order in the approval")
+    text: str
+    met: bool
+    met_note: str | None
+    met_by_id: uuid.UUID | None
+    met_at: dt.datetime | None
+
+
 def _machine() -> "StateMachine[Any]":
     from governance_api.decisions.machine import DECISION_MACHINE  # the machine imports these schemas
 
@@ -240,19 +260,10 @@ DecisionActivity = Annotated[str, Late("DecisionActivity", lambda: _machine().ac
 DecisionHistoryAction = Annotated[str, Late("DecisionHistoryAction", lambda: _machine().history_labels)]
 
 
-class DecisionRead(BaseModel):
-    id: uuid.UUID
+class DecisionRead(RecordRead):
     state: DecisionState
-    state_label: str = Field(description="zh label of the state")
-    version: int = Field(description="increments on every change; send as If-Match")
-    allowed_actions: list[DecisionAction] = Field(
-        description="the transitions the caller may take now (guards not evaluated)"
-    )
-    allowed_activities: list[DecisionActivity] = Field(
-        description="the other writes open to the caller in this state (guards not evaluated)"
-    )
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    allowed_actions: list[DecisionAction] = Field(description=ALLOWED_ACTIONS)
+    allowed_activities: list[DecisionActivity] = Field(description=ALLOWED_ACTIVITIES)
     community_id: uuid.UUID = Field(description="the 居民区 the matter belongs to")
     street_id: uuid.UUID = Field(description="the 街道 above the community")
     created_by_id: uuid.UUID | None
@@ -275,19 +286,12 @@ class DecisionRead(BaseModel):
         description="residents_meeting: residents (household representatives) entitled to attend"
     )
     review_conclusion: ReviewConclusion | None = Field(description="the 法制审核 result once approved")
+    conditions: list[ConditionRead] = Field(
+        description="The review's conditions (审核条件, DOMAIN §2.3), in order; empty unless approved with conditions"
+    )
     summary: str | None = Field(description="the 闭环 summary given at complete")
     typical_case: bool = Field(description="marked a 典型案例 by the 司法所")
     typical_case_note: str | None = Field(description="why it is a typical case")
-
-
-class SubRead(BaseModel):
-    """A sub-record; after a write, ``decision_version`` is the decision's new version (for If-Match)."""
-
-    model_config = ConfigDict(from_attributes=True)
-
-    decision_version: int | None = Field(
-        None, description="after a write: the decision's new version, for the next If-Match"
-    )
 
 
 class BallotRead(SubRead):
@@ -335,16 +339,6 @@ class LegalOpinionRead(SubRead):
     conclusion: OpinionConclusion
     opinion: str
     created_at: dt.datetime
-
-
-class ConditionRead(SubRead):
-    id: uuid.UUID
-    position: int = Field(description="1-based order in the approval")
-    text: str
-    met: bool
-    met_note: str | None
-    met_by_id: uuid.UUID | None
-    met_at: dt.datetime | None
 
 
 class NoteRead(SubRead):

@@ -47,8 +47,12 @@ def _visible(session: Session, actor: Actor, decision_id: uuid.UUID, *, lock: bo
     return d
 
 
+def _read(session: Session, d: Decision, actor: Actor) -> DecisionRead:
+    return to_read(d, actor, repo.conditions(session, d.id))
+
+
 def get_decision(session: Session, actor: Actor, decision_id: uuid.UUID) -> DecisionRead:
-    return to_read(_visible(session, actor, decision_id), actor)
+    return _read(session, _visible(session, actor, decision_id), actor)
 
 
 def list_decisions(
@@ -81,7 +85,10 @@ def list_decisions(
         typical_case=typical_case,
     )
     rows, cursor = paginate(session, stmt, Decision.created_at, Decision.id, page)
-    return Page(items=[to_read(d, actor) for d in rows], next_cursor=cursor)
+    # List rows carry the conditions too (one model for the item everywhere), read in one IN query
+    # for the page rather than one per row.
+    conditions = repo.conditions_of(session, [d.id for d in rows])
+    return Page(items=[to_read(d, actor, conditions.get(d.id, [])) for d in rows], next_cursor=cursor)
 
 
 def history(session: Session, actor: Actor, decision_id: uuid.UUID) -> Page[HistoryRead]:
@@ -127,22 +134,23 @@ def list_notes(session: Session, actor: Actor, decision_id: uuid.UUID, kind: str
 # --- create, actions and activities ----------------------------------------------------------
 
 
-def _sees(actor: Actor, path: str) -> bool:
-    return actor.is_admin or actor.holds_any(repo.SCOPE_ROLES, path)
-
-
 def create_decision(session: Session, actor: Actor, raw: Any) -> DecisionRead:
-    """列入清单: a community's secretary or staff lists a matter under a catalog entry."""
+    """列入清单: a community's secretary or staff lists a matter under a catalog entry.
+
+    Scope here is the community, not a decision (there is none yet): a community the caller reaches
+    under any grant is in scope, so a resident or integration client there is refused by role (403),
+    as in the disputes' create; only a community outside every grant is 404. (Reading decisions is
+    narrower: ``repository.SCOPE_ROLES`` leaves residents out of what they see.)"""
     target = peek(DecisionTarget, raw)
     if target is not None:
         unit = repo.unit(session, target.community_id)
-        if unit is None or not _sees(actor, unit.path):
+        if unit is None or not actor.reaches(unit.path):
             raise errors.NotFound("no such community")
         if not actor.holds_any(MACHINE.create_roles, unit.path):
             raise errors.Forbidden("only the community's secretary or staff list a decision")
     data = parse(DecisionCreate, raw)
     community = repo.unit(session, data.community_id)
-    if community is None or not _sees(actor, community.path):
+    if community is None or not actor.reaches(community.path):
         raise errors.NotFound("no such community")
     if community.kind != OrgKind.community:
         raise errors.ValidationFailed.one("body.community_id", "not a community (居民区)")
@@ -168,15 +176,16 @@ def create_decision(session: Session, actor: Actor, raw: Any) -> DecisionRead:
     )
     record_creation(session, MACHINE, d, actor)
     session.commit()
-    return to_read(d, actor)
+    return to_read(d, actor, [])  # a new decision has no review yet
 
 
 def perform(cmd: Command) -> DecisionRead:
     """One action of the decision machine."""
     d = _visible(cmd.session, cmd.actor, cmd.aggregate_id, lock=True)
     take_action(cmd.session, MACHINE, d, cmd.actor, cmd.code, cmd.body, cmd.if_match)
+    read = _read(cmd.session, d, cmd.actor)  # the engine flushed: an approval's conditions are seen
     cmd.session.commit()
-    return to_read(d, cmd.actor)
+    return read
 
 
 def record(cmd: Command) -> BaseModel:
@@ -187,7 +196,9 @@ def record(cmd: Command) -> BaseModel:
     _, written = do_activity(cmd.session, MACHINE, d, cmd.actor, cmd.code, cmd.body, cmd.if_match, cmd.item_id)
     activity = MACHINE.activity(cmd.code)
     assert activity is not None  # do_activity answered 404 otherwise
-    read: BaseModel = to_read(d, cmd.actor) if activity.result is None else activity.result.model_validate(written)
+    read: BaseModel = (
+        _read(cmd.session, d, cmd.actor) if activity.result is None else activity.result.model_validate(written)
+    )
     if isinstance(read, SubRead):
         read.decision_version = d.version
     cmd.session.commit()

@@ -1,5 +1,7 @@
 """Read models of decisions for a given caller: labels, ``allowed_actions`` and
-``allowed_activities`` from the machine, the tally explained."""
+``allowed_activities`` from the machine, the review conditions, the tally explained."""
+
+from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
@@ -7,11 +9,13 @@ from governance_api.core.actor import Actor
 from governance_api.decisions import rules
 from governance_api.decisions import tally as t
 from governance_api.decisions.machine import DECISION_MACHINE as MACHINE
-from governance_api.decisions.schemas import DecisionRead, TallyRead, ThresholdRead
-from governance_api.models.decisions import Decision
+from governance_api.decisions.schemas import ConditionRead, DecisionRead, TallyRead, ThresholdRead
+from governance_api.models.decisions import Decision, ReviewCondition
 
 
-def to_read(d: Decision, actor: Actor) -> DecisionRead:
+def to_read(d: Decision, actor: Actor, conditions: Sequence[ReviewCondition]) -> DecisionRead:
+    """``conditions`` are the decision's review conditions, read by the caller (one query for a
+    whole list page: ``repository.conditions_of``)."""
     return DecisionRead(
         id=d.id,
         state=d.state,
@@ -37,6 +41,7 @@ def to_read(d: Decision, actor: Actor) -> DecisionRead:
         total_owners=d.total_owners,
         eligible_residents=d.eligible_residents,
         review_conclusion=d.review_conclusion,
+        conditions=[ConditionRead.model_validate(c) for c in conditions],
         summary=d.summary,
         typical_case=d.typical_case,
         typical_case_note=d.typical_case_note,

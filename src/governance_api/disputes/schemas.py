@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from governance_api.core.history import HistoryEntry
-from governance_api.core.schemas import Input, Target, example
+from governance_api.core.schemas import ALLOWED_ACTIONS, ALLOWED_ACTIVITIES, Input, RecordRead, Target, example
 from governance_api.core.validators import (
     Code,
     GuardText,
@@ -291,19 +291,10 @@ DisputeActivity = Annotated[str, Late("DisputeActivity", lambda: _machine().acti
 DisputeHistoryAction = Annotated[str, Late("DisputeHistoryAction", lambda: _machine().history_labels)]
 
 
-class DisputeBase(BaseModel):
-    id: uuid.UUID
+class DisputeBase(RecordRead):
     state: DisputeState
-    state_label: str = Field(description="zh label of the state")
-    version: int = Field(description="increments on every change; send as If-Match")
-    allowed_actions: list[DisputeAction] = Field(
-        description="the transitions the caller may take now (guards not evaluated)"
-    )
-    allowed_activities: list[DisputeActivity] = Field(
-        description="the other writes open to the caller in this state (guards not evaluated)"
-    )
-    created_at: dt.datetime
-    updated_at: dt.datetime
+    allowed_actions: list[DisputeAction] = Field(description=ALLOWED_ACTIONS)
+    allowed_activities: list[DisputeActivity] = Field(description=ALLOWED_ACTIVITIES)
     community_id: uuid.UUID
     grid_id: uuid.UUID | None = Field(description="the 微网格 when reported for one")
     org_unit_id: uuid.UUID = Field(description="the unit the dispute belongs to (the grid, else the community)")

@@ -77,6 +77,9 @@ def _intake_unit(session: Session, actor: Actor, raw: Any) -> tuple[OrgUnit, Org
     if target.grid_id is not None:
         grid = repo.get_unit(session, target.grid_id)
         if grid is None or grid.kind != OrgKind.grid or grid.parent_id != community.id:
+            # Naming units outside one's scope must not tell which grid belongs where: 404 first.
+            if not (actor.reaches(community.path) or (grid is not None and actor.reaches(grid.path))):
+                raise errors.NotFound("no such community in your scope")
             raise errors.ValidationFailed.one("body.grid_id", "not a grid of this community")
     unit = grid or community
     if not actor.reaches(unit.path):

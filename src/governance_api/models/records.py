@@ -45,7 +45,12 @@ class OutboxEvent(IdMixin, Base):
 
 
 class IdempotencyRecord(IdMixin, Base):
-    """A POST's stored outcome under (caller, Idempotency-Key); ``status_code`` is null while in flight."""
+    """A POST's outcome under (caller, Idempotency-Key), kept for the TTL (``core.idempotency``).
+
+    While the request runs (``status_code`` null) the row is a reservation held by one ``attempt``
+    until ``locked_until``; after that a retry may take it over (``attempt`` + 1). ``committed_at``
+    is written in the request's own business transaction, so a request whose changes committed is
+    never run again, even if its process died before the answer was stored."""
 
     __tablename__ = "idempotency_records"
     __table_args__ = (UniqueConstraint("caller", "key"),)
@@ -57,6 +62,9 @@ class IdempotencyRecord(IdMixin, Base):
     content_type: Mapped[str | None] = mapped_column(String(100))
     body: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    attempt: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    locked_until: Mapped[dt.datetime | None] = mapped_column()
+    committed_at: Mapped[dt.datetime | None] = mapped_column()
 
 
 class PersonalDataAccess(IdMixin, Base):
