@@ -211,6 +211,19 @@ def _reported_nullable_patch_fields(failure: Any, case: Any, response: Any) -> b
     )
 
 
+def _reported_nul_in_text(failure: Any, case: Any, response: Any) -> bool:
+    """REPORTED (contract gap): client text with U+0000 is 422 (``must not contain the NUL
+    character``), which the text schemas do not say (e.g. ``POST /api/v1/users`` with a
+    ``display_name`` holding U+0000)."""
+    errors = _problem(response).get("errors") or []
+    return (
+        type(failure).__name__ == POSITIVE
+        and response.status_code == 422
+        and bool(errors)
+        and all("NUL character" in str(e.get("message")) for e in errors)
+    )
+
+
 def _reported_numeric_times(failure: Any, case: Any, response: Any) -> bool:
     """REPORTED (bug): a list's ``created_from``/``created_to`` takes a number as a Unix time
     (``GET /api/v1/decisions?created_to=0.5`` → 200) where API.md wants RFC 3339 (else 422)."""
@@ -242,6 +255,7 @@ RULES: tuple[Rule, ...] = (
     _reported_decimal_strings,
     _reported_token_form,
     _reported_nullable_patch_fields,
+    _reported_nul_in_text,
     _reported_numeric_times,
 )
 DROPPED: Counter[str] = Counter()
