@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the project with its test tools into .venv and runs every check: ruff, mypy, the test
 # suite on SQLite and on a throwaway PostgreSQL cluster (started here on loopback, stopped on exit),
-# the docs page in headless Chromium with no network beyond loopback (scripts/docs-browser-check.sh),
-# and, when ../shared/contract-smoke exists, the black-box contract smoke on both databases.
+# the contract proofs on both (scripts/proof-*.sh: Schemathesis, the BOLA matrix, the generated
+# TypeScript client and redocly lint), the docs page in headless Chromium with no network beyond
+# loopback (scripts/docs-browser-check.sh), and, when ../shared/contract-smoke exists, the black-box
+# contract smoke on both databases.
 # Exits non-zero on any failure; ends with one "N passed, N failed" line over all runs.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -21,6 +23,21 @@ count() {  # add the pytest summary of log $1 to the totals
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0}))
   [ -n "$line" ] || failed=$((failed + 1))
 }
+proof() {  # proof NAME DB: run scripts/proof-NAME.sh and add its "NAME: N passed, N failed" line
+  local name=$1 db=$2 log line
+  log=$logs/proof-$name-$db.log
+  step "proof: $name on $db"
+  local started=$SECONDS
+  if bash "scripts/proof-$name.sh" >"$log" 2>&1; then tail -12 "$log"; else status=1; tail -150 "$log"; fi
+  echo "($name on $db: $((SECONDS - started))s)"
+  line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed$" "$log" | tail -1)
+  if [ -n "$line" ]; then
+    passed=$((passed + $(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')))
+    failed=$((failed + $(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+')))
+  else
+    failed=$((failed + 1))
+  fi
+}
 
 step "install into $venv"
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
@@ -29,13 +46,14 @@ if ! "$venv/bin/pip" install -q -e ".[test]" >>"$logs/pip.log" 2>&1; then
   tail -20 "$logs/pip.log"; echo "0 passed, 1 failed"; exit 1
 fi
 
-step "ruff"; "$venv/bin/ruff" check src tests migrations bench || status=1
-"$venv/bin/ruff" format --check src tests migrations bench || status=1
+step "ruff"; "$venv/bin/ruff" check src tests migrations bench scripts || status=1
+"$venv/bin/ruff" format --check src tests migrations bench scripts || status=1
 step "mypy"; "$venv/bin/mypy" || status=1
 
 step "pytest on SQLite"
 "$venv/bin/python" -m pytest tests -q 2>&1 | tee "$logs/sqlite.log" | tail -25
 [ "${PIPESTATUS[0]}" -eq 0 ] || status=1; count "$logs/sqlite.log"
+for name in schemathesis bola client; do proof "$name" sqlite; done
 
 step "PostgreSQL cluster"
 # shellcheck source=scripts/pg-throwaway.sh
@@ -44,6 +62,13 @@ if source scripts/pg-throwaway.sh && pg_start "$logs/pg"; then
   step "pytest on PostgreSQL"
   GOVERNANCE_TEST_POSTGRES_URL="$PG_URL" "$venv/bin/python" -m pytest tests -q 2>&1 | tee "$logs/pg.log" | tail -25
   [ "${PIPESTATUS[0]}" -eq 0 ] || status=1; count "$logs/pg.log"
+  for name in schemathesis bola client; do
+    if pg_createdb "proof_$name"; then
+      PROOF_DATABASE_URL=$(pg_url "proof_$name") proof "$name" postgresql
+    else
+      echo "could not create the database proof_$name"; status=1; failed=$((failed + 1))
+    fi
+  done
 else
   echo "could not start PostgreSQL"; status=1; failed=$((failed + 1))
 fi

@@ -62,8 +62,14 @@ def add_action_routes(
             summary=f"{action.code} ({action.label})",
             description=describe(action),
             responses=responses(*WRITE_PROBLEMS),
-            openapi_extra={"requestBody": body_ref(action.body.__name__)},
+            openapi_extra={"requestBody": body_ref(action.body.__name__, required=_needs_body(action.body))},
         )
+
+
+def _needs_body(body: type[BaseModel]) -> bool:
+    """An empty or missing body is read as ``{}`` (core.http.json_body): the body is required in the
+    contract exactly when ``{}`` does not validate, i.e. the model has a required field."""
+    return any(field.is_required() for field in body.model_fields.values())
 
 
 def add_activity_routes(
@@ -90,7 +96,7 @@ def add_activity_routes(
             summary=f"{activity.code} ({activity.label})",
             description=describe(activity),
             responses=responses(*WRITE_PROBLEMS),
-            openapi_extra={"requestBody": body_ref(activity.body.__name__, required=True)},
+            openapi_extra={"requestBody": body_ref(activity.body.__name__, required=_needs_body(activity.body))},
         )
 
 

@@ -32,7 +32,8 @@ IDEMPOTENCY_KEY = {
     "required": False,
     "description": "Any unique string (e.g. a UUID) per logical request: a retry with the same key within 24 h"
     " replays the stored answer (Idempotent-Replayed: true); the same key with another body is 422.",
-    "schema": {"type": "string", "maxLength": 255},
+    # what core.middleware enforces (422 otherwise): no control characters, at most 255
+    "schema": {"type": "string", "maxLength": 255, "pattern": "^[^\\u0000-\\u001f\\u007f]*$"},
 }
 IF_NONE_MATCH = {
     "name": "If-None-Match",

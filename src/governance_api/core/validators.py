@@ -69,8 +69,26 @@ def decimal_text(max_digits: int, example: str) -> WithJsonSchema:
     return WithJsonSchema({"type": "string", "pattern": pattern, "examples": [example]}, mode="validation")
 
 
-MobilePhone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=11), AfterValidator(_mobile)]
-IdNumber = Annotated[str, StringConstraints(strip_whitespace=True, max_length=18), AfterValidator(_id_number)]
+# The contract states the patterns the validators enforce (only the ID number's check character is
+# beyond a pattern: a wrong one is 422 validation_error).
+MobilePhone = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=11),
+    AfterValidator(_mobile),
+    WithJsonSchema({"type": "string", "pattern": MOBILE_RE.pattern, "description": "A mainland mobile number."}),
+]
+IdNumber = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=18),
+    AfterValidator(_id_number),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^[0-9]{17}[0-9Xx]$",
+            "description": "A resident ID number (GB 11643): 17 digits and the check character they give.",
+        }
+    ),
+]
 
 
 def mask_phone(phone: str) -> str:

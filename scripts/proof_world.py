@@ -1,0 +1,147 @@
+"""A second street beside the demo world, made through the API by demo_admin, for the contract proofs.
+
+The demo world (``governance-api seed-demo``) has one street. The proofs need callers who must not
+reach its records: this adds 北站路街道 (``proof-north``) with a community, a grid, two departments
+and one user for every role but admin (``north_<role>``, the demo password), and no records.
+
+    python scripts/proof_world.py API_URL          prints {"<role>": "<username>", ...} as JSON
+    python scripts/proof_world.py API_URL DIR      also writes DIR/<name>.dict: the ids of the demo
+                                                   world, one fuzz dictionary per kind (libFuzzer format)
+"""
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+PASSWORD = "Demo-pass-2026"
+STREET = "proof-north"
+
+# role → the unit (by code suffix) it is held on
+NORTH_ROLES = {
+    "judicial_officer": "",
+    "leader_in_charge": "",
+    "rule_of_law_leader": "",
+    "political_legal_secretary": "",
+    "liaison_leader": "-c1",
+    "department_officer": "-d-housing",
+    "community_secretary": "-c1",
+    "community_staff": "-c1",
+    "legal_adviser": "-c1",
+    "mediator": "-c1",
+    "community_police": "-c1",
+    "owners_committee": "-c1",
+    "property_manager": "-c1",
+    "grid_worker": "-g1",
+    "resident": "-c1",
+    "integration_client": "",
+}
+
+
+class Api:
+    """A caller of the API: ``call`` returns the response, ``ok`` the JSON of a 2xx."""
+
+    def __init__(self, base: str, token: str | None = None) -> None:
+        self.base = base.rstrip("/")
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self.client = httpx.Client(headers=headers, timeout=30.0)
+
+    def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        return self.client.request(method, self.base + path, **kwargs)
+
+    def ok(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self.call(method, path, **kwargs)
+        if not response.is_success:
+            raise SystemExit(f"{method} {path} answered {response.status_code}: {response.text[:500]}")
+        return response.json()
+
+
+def token(base: str, username: str) -> str:
+    client = username.endswith("integration_client")
+    form = (
+        {"grant_type": "client_credentials", "client_id": username, "client_secret": PASSWORD}
+        if client
+        else {"username": username, "password": PASSWORD}
+    )
+    response = httpx.post(base.rstrip("/") + "/auth/token", data=form, timeout=30.0)
+    if response.status_code != 200:
+        raise SystemExit(f"cannot sign in as {username}: {response.status_code} {response.text[:300]}")
+    return str(response.json()["access_token"])
+
+
+def as_user(base: str, username: str) -> Api:
+    return Api(base, token(base, username))
+
+
+def second_street(base: str) -> dict[str, str]:
+    """Make the second street and its people; returns role → username."""
+    admin = as_user(base, "demo_admin")
+    units: dict[str, str] = {}
+
+    def unit(suffix: str, kind: str, name: str, parent: str | None) -> None:
+        body = {"kind": kind, "code": STREET + suffix, "name": name, "parent_id": units.get(parent or "")}
+        units[suffix] = admin.ok("POST", "/org-units", json=body)["id"]
+
+    unit("", "street", "北站路街道", None)
+    unit("-c1", "community", "北站新村", "")
+    unit("-g1", "grid", "北站新村第一微网格", "-c1")
+    unit("-d-housing", "department", "北站路街道房管办", "")
+    unit("-d-judicial", "department", "北站路街道司法所", "")
+    users = {}
+    for role, suffix in NORTH_ROLES.items():
+        username = f"north_{role}"
+        body = {
+            "username": username,
+            "password": PASSWORD,
+            "display_name": f"北站 {role}",
+            "roles": [{"role": role, "org_unit_id": units[suffix]}],
+        }
+        admin.ok("POST", "/users", json=body)
+        users[role] = username
+    return users
+
+
+def _all(api: Api, path: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor = None
+    while True:
+        page = api.ok("GET", path, params={"limit": 200} | ({"cursor": cursor} if cursor else {}))
+        items += page["items"]
+        cursor = page.get("next_cursor")
+        if not cursor:
+            return items
+
+
+def dictionaries(base: str, directory: str) -> None:
+    """The ids a client of the demo world would send, for Schemathesis' fuzz dictionaries
+    (scripts/schemathesis.toml binds them to parameters): random UUIDs and codes reach nothing."""
+    admin = as_user(base, "demo_admin")
+    units = _all(admin, "/org-units")
+    decisions = _all(admin, "/decisions")
+    disputes = _all(admin, "/disputes")
+    values = {
+        "communities": [u["id"] for u in units if u["kind"] == "community"],
+        "grids": [u["id"] for u in units if u["kind"] == "grid"],
+        "departments": [u["id"] for u in units if u["kind"] == "department"],
+        "users": [u["id"] for u in _all(admin, "/users")],
+        "decisions": [d["id"] for d in decisions],
+        "disputes": [d["id"] for d in disputes],
+        "tracking_codes": [d["tracking_code"] for d in disputes],
+        "filings": [f["id"] for d in decisions for f in _all(admin, f"/decisions/{d['id']}/filings")],
+        "conditions": [c["id"] for d in decisions for c in _all(admin, f"/decisions/{d['id']}/conditions")],
+        "catalog_codes": [e["code"] for e in _all(admin, "/decision-catalog")],
+        "dispute_categories": [c["code"] for c in _all(admin, "/dispute-categories")],
+    }
+    out = Path(directory)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, entries in values.items():
+        assert entries, f"the demo world has no {name}"
+        (out / f"{name}.dict").write_text("".join(f"{json.dumps(str(v))}\n" for v in entries), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    print(json.dumps(second_street(sys.argv[1])))
+    if len(sys.argv) > 2:
+        dictionaries(sys.argv[1], sys.argv[2])
