@@ -31,8 +31,18 @@ def has_nul(value: Any) -> bool:
     return False
 
 
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-LongText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=5000)]
+# Text that must say something: stripped, then at least one character. The pattern makes the contract
+# say so too (a blank or U+0000 text is a 422), which min_length alone cannot: it counts the spaces.
+SAYS_SOMETHING = r"^[^\x00]*\S[^\x00]*$"
+
+
+def says_something(max_length: int) -> StringConstraints:
+    """The constraints of a required free text of at most ``max_length`` characters."""
+    return StringConstraints(strip_whitespace=True, min_length=1, max_length=max_length, pattern=SAYS_SOMETHING)
+
+
+ShortText = Annotated[str, says_something(200)]
+LongText = Annotated[str, says_something(5000)]
 # A text a guard names: blank counts as "missing" for the guard (409 guard_failed), not as a 422.
 GuardText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=5000)]
 Code = Annotated[

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_vali
 
 from governance_api.core.history import HistoryEntry
 from governance_api.core.schemas import ALLOWED_ACTIONS, ALLOWED_ACTIVITIES, Input, RecordRead, Target, Unset, example
-from governance_api.core.validators import GuardText, LongText, PastTime, ShortText, decimal_text
+from governance_api.core.validators import GuardText, LongText, PastTime, ShortText, decimal_text, says_something
 from governance_api.core.vocab import Late
 from governance_api.decisions.vocab import (
     BallotChoice,
@@ -36,7 +36,7 @@ Money = Annotated[Decimal, Field(gt=0, max_digits=14, decimal_places=2), decimal
 Area = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2), decimal_text(12, "86.35")]
 Count = Annotated[int, Field(ge=0, le=10_000_000)]
 PositiveCount = Annotated[int, Field(gt=0, le=10_000_000)]
-Ref = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Ref = Annotated[str, says_something(100)]
 Text = GuardText
 
 
@@ -149,9 +149,7 @@ class ApproveBody(Input):
     model_config = example(conclusion="approved_with_conditions", conditions=["取得规划许可后方可施工"])
 
     conclusion: ReviewConclusion
-    conditions: list[Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]] | None = (
-        Field(default=None, max_length=50)
-    )
+    conditions: list[Annotated[str, says_something(1000)]] | None = Field(default=None, max_length=50)
 
     @model_validator(mode="after")
     def _plain_approval_has_no_conditions(self) -> "ApproveBody":

@@ -5,7 +5,7 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field
 
 from governance_api.core.history import HistoryEntry
 from governance_api.core.schemas import ALLOWED_ACTIONS, ALLOWED_ACTIVITIES, Input, RecordRead, Target, example
@@ -18,6 +18,7 @@ from governance_api.core.validators import (
     PastDay,
     PastTime,
     ShortText,
+    says_something,
 )
 from governance_api.core.vocab import Late
 from governance_api.disputes.vocab import (
@@ -37,9 +38,9 @@ from governance_api.disputes.vocab import (
 if TYPE_CHECKING:
     from governance_api.core.machine import StateMachine
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-ExternalId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-TermText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+Name = Annotated[str, says_something(100)]
+ExternalId = Annotated[str, says_something(100)]
+TermText = Annotated[str, says_something(2000)]
 
 
 # ---- intake -------------------------------------------------------------------------------------
