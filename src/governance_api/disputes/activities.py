@@ -9,15 +9,12 @@ from governance_api.core.machine import Activity, Guard, WriteContext
 from governance_api.disputes import repository as repo
 from governance_api.disputes.effects import apply_screening, merged_screening
 from governance_api.disputes.permissions import HANDLERS, HandlersOrJudicialOfficer
+from governance_api.disputes.reads import DisposalReportRead, JudicialConfirmationRead, ScreeningRead, SessionRead
 from governance_api.disputes.schemas import (
     DisposalReportCreate,
-    DisposalReportRead,
     JudicialConfirmationCreate,
-    JudicialConfirmationRead,
-    ScreeningRead,
     ScreeningUpdate,
     SessionCreate,
-    SessionRead,
 )
 from governance_api.disputes.vocab import (
     JUDICIAL_CONFIRMATION_DAYS,

@@ -19,13 +19,10 @@ from governance_api.core.problems import WRITE_PROBLEMS, responses
 from governance_api.core.validators import Time
 from governance_api.disputes import service
 from governance_api.disputes.machine import DISPUTE_MACHINE
-from governance_api.disputes.repository import DisputeFilters
-from governance_api.disputes.schemas import (
+from governance_api.disputes.reads import (
     AgreementRead,
-    CategoryCreate,
     CategoryRead,
     DisposalReportRead,
-    DisputeCreate,
     DisputeListItem,
     DisputeRead,
     DisputeState,
@@ -36,6 +33,8 @@ from governance_api.disputes.schemas import (
     ScreeningRead,
     SessionRead,
 )
+from governance_api.disputes.repository import DisputeFilters
+from governance_api.disputes.schemas import CategoryCreate, DisputeCreate
 from governance_api.disputes.vocab import Channel, Level, RiskLevel
 from governance_api.settings import Settings
 

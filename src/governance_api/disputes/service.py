@@ -22,15 +22,12 @@ from governance_api.core.transitions import do_activity, record_creation, take_a
 from governance_api.disputes import repository as repo
 from governance_api.disputes import views
 from governance_api.disputes.machine import CREATE_ROLES, DISPUTE_MACHINE
-from governance_api.disputes.schemas import (
+from governance_api.disputes.reads import (
     AgreementRead,
-    CategoryCreate,
     CategoryRead,
     DisposalReportRead,
-    DisputeCreate,
     DisputeListItem,
     DisputeRead,
-    DisputeTarget,
     EscalationRead,
     HistoryItem,
     JudicialConfirmationRead,
@@ -38,6 +35,7 @@ from governance_api.disputes.schemas import (
     ScreeningRead,
     SessionRead,
 )
+from governance_api.disputes.schemas import CategoryCreate, DisputeCreate, DisputeTarget
 from governance_api.disputes.vocab import Level
 from governance_api.models.base import utcnow
 from governance_api.models.disputes import Dispute, DisputeCategory, DisputeParty

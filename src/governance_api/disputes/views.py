@@ -13,7 +13,7 @@ from governance_api.disputes import repository as repo
 from governance_api.disputes.effects import SCREENING_FIELDS, merged_screening, screening_missing
 from governance_api.disputes.machine import DISPUTE_MACHINE
 from governance_api.disputes.permissions import sees_personal_data
-from governance_api.disputes.schemas import (
+from governance_api.disputes.reads import (
     AgreementRead,
     DisputeListItem,
     DisputeRead,
