@@ -156,6 +156,18 @@ def _body_value(body: Any, field: str) -> Any:
     return value
 
 
+def counted_against_the_record(field: str, message: str, case: Any) -> bool:
+    """DOCUMENTED. DOMAIN.md §2.3: ballots never add up to more than the voting scope's total area
+    or owners, an owner's units carry one choice, a decision under a consultation or residents'
+    meeting rule takes meetings, not ballots, and a residents' meeting has no more attendees than
+    the eligible residents — rules on what is already recorded, which no request schema can state;
+    each is 422 on the field it concerns."""
+    path = case.operation.path
+    if path == "/api/v1/decisions/{item_id}/ballots":
+        return message.startswith("ballots would") or " voted " in message or message.endswith("not ballots")
+    return path == "/api/v1/decisions/{item_id}/meetings" and "eligible residents" in message
+
+
 ErrorRule = Callable[[str, str, Any], bool]
 ERROR_RULES: tuple[ErrorRule, ...] = (
     id_check_character,
@@ -163,6 +175,7 @@ ERROR_RULES: tuple[ErrorRule, ...] = (
     foreign_cursor,
     dispute_category,
     token_form,
+    counted_against_the_record,
 )
 
 

@@ -157,3 +157,17 @@ def test_405_allow_names_every_declared_method(client: TestClient, world: World)
     assert r.headers["Allow"] == "GET, POST"
     r = client.patch(f"/api/v1/disputes/{world.units['C1']}/screening", json={}, headers=world.h("jo"))
     assert r.status_code == 405 and r.headers["Allow"] == "GET, PUT"
+
+
+def test_patch_nulls_are_refused_where_the_contract_shows_none(client: TestClient, world: World) -> None:
+    """A PATCH field the contract shows without null answers 422 for null (it was a 500 for the
+    catalog's departments), and changes nothing; the phone is the one field null removes."""
+    r = client.patch("/api/v1/decision-catalog/corridor_clearance", json={"departments": None}, headers=world.h("jo"))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "body.departments", r.text
+    user = f"/api/v1/users/{world.users['sec1']}"
+    for field in ("roles", "password", "display_name", "active"):
+        r = client.patch(user, json={field: None}, headers=world.h("admin"))
+        assert r.status_code == 422 and r.json()["errors"][0]["field"] == f"body.{field}", (field, r.text)
+    assert client.get(user, headers=world.h("admin")).json()["roles"][0]["role"] == "community_secretary"
+    r = client.patch(user, json={"phone": None}, headers=world.h("admin"))
+    assert r.status_code == 200 and r.json()["phone"] is None

@@ -73,7 +73,7 @@ class CatalogEntryUpdate(Input):
     category: Category | Unset = None
     consensus_rule: ConsensusRule | Unset = None
     amount_threshold: Money | None = None
-    departments: list[uuid.UUID] | Unset = Field(default=None, max_length=50)
+    departments: Annotated[list[uuid.UUID], Field(max_length=50)] | Unset = None
     active: bool | Unset = None
 
 

@@ -80,7 +80,7 @@ class UserUpdate(Input):
     phone: MobilePhone | None = Field(None, description="null removes the phone number")
     password: Password | Unset = None
     active: bool | Unset = None
-    roles: list[RoleAssignmentIn] | Unset = Field(default=None, max_length=50)
+    roles: Annotated[list[RoleAssignmentIn], Field(max_length=50)] | Unset = None
 
 
 class UserRead(BaseModel):

@@ -164,10 +164,10 @@ def update_user(session: Session, actor: Actor, user_id: uuid.UUID, data: UserUp
     user = repo.get_user(session, user_id)
     if user is None:
         raise NotFound("no such user")
-    fields = data.model_dump(exclude_unset=True, exclude={"roles", "password"})
-    for name, value in fields.items():
-        if value is None and name != "phone":
+    for name in data.model_fields_set:  # only the phone may be removed with null
+        if getattr(data, name) is None and name != "phone":
             raise ValidationFailed.one(f"body.{name}", "may not be null")
+    for name, value in data.model_dump(exclude_unset=True, exclude={"roles", "password"}).items():
         setattr(user, name, value)
     if data.password is not None:
         user.password_hash = hash_password(data.password)
