@@ -154,3 +154,25 @@ def test_store_in_flight_and_server_errors(db: Database, settings: Settings, wor
     assert isinstance(again, Lease)
     store._complete(again, 201, "application/json", b'{"ok": true}')
     assert store._reserve(caller, "k", "digest-b") == (201, "application/json", b'{"ok": true}')
+
+
+def test_a_412_is_not_replayed_so_the_retry_after_a_fresh_read_runs(client: TestClient, world: World) -> None:
+    created = client.post(
+        "/api/v1/disputes",
+        json={
+            "community_id": str(world.units["C1"]),
+            "channel": "walk_in",
+            "category": "neighbor",
+            "title": "噪音",
+            "description": "楼上噪音",
+        },
+        headers=world.h("staff1"),
+    )
+    url = created.headers["Location"] + "/actions/accept"
+    key = {"Idempotency-Key": "accept-once"}
+    stale = client.post(url, json={}, headers=world.h("staff1") | key | {"If-Match": '"999"'})
+    assert stale.status_code == 412
+    fresh = client.post(url, json={}, headers=world.h("staff1") | key | {"If-Match": created.headers["ETag"]})
+    assert fresh.status_code == 200 and REPLAYED not in fresh.headers and fresh.json()["state"] == "screening"
+    again = client.post(url, json={}, headers=world.h("staff1") | key | {"If-Match": created.headers["ETag"]})
+    assert again.status_code == 200 and again.headers[REPLAYED] == "true"

@@ -193,11 +193,13 @@ class IdempotencyStore:
         return Lease(caller, key, attempt, self.settings.idempotency_lease_seconds)
 
     def _complete(self, lease: Lease, status: int, ctype: str, body: bytes) -> None:
-        """Store the answer (nothing when another attempt now holds the key). A 5xx frees the key
+        """Store the answer (nothing when another attempt now holds the key). A 5xx or 412 frees the key
         for a retry, unless the request's changes committed: then the answer is lost, not the work,
         and the lease ends now so a retry is told so at once."""
         with self.db.transaction() as session:
-            if status < 500:
+            # A 412 ran nothing (the precondition is checked before any change): like a 5xx it frees
+            # the key, so the retry after re-reading the record runs instead of replaying the 412.
+            if status < 500 and status != 412:
                 values = {"status_code": status, "content_type": ctype, "body": masked_for_storage(body)}
                 _rows(session, update(IdempotencyRecord).where(_held_by(lease)).values(locked_until=None, **values))
                 return
