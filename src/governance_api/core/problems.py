@@ -111,8 +111,13 @@ def from_domain_error(exc: e.DomainError) -> JSONResponse:
     return problem_response(status, exc.code, exc.title, exc.detail, headers, **extra)
 
 
+_UNION_MEMBER = re.compile(r"^(none|str|int|float|bool)$|[-\[\]]")
+
+
 def _field(loc: tuple[Any, ...]) -> str:
-    return ".".join(str(part) for part in loc) or "body"
+    """The field a problem names: pydantic's location without the union-member tags it adds for an
+    optional field (``body.display_name.constrained-str`` is ``body.display_name``)."""
+    return ".".join(str(p) for p in loc if not (isinstance(p, str) and _UNION_MEMBER.search(p))) or "body"
 
 
 def from_validation_error(exc: RequestValidationError) -> JSONResponse:

@@ -33,7 +33,7 @@ def has_nul(value: Any) -> bool:
 
 # Text that must say something: stripped, then at least one character. The pattern makes the contract
 # say so too (a blank or U+0000 text is a 422), which min_length alone cannot: it counts the spaces.
-SAYS_SOMETHING = r"^[^\x00]*\S[^\x00]*$"
+SAYS_SOMETHING = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"  # no U+0000 anywhere, one character not a space
 
 
 def says_something(max_length: int) -> StringConstraints:
