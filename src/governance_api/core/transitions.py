@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from governance_api.core import errors
 from governance_api.core.actor import Actor
-from governance_api.core.machine import Action, Activity, AggT, StateMachine, Step, WriteContext, guard_codes
+from governance_api.core.machine import Action, Activity, AggT, Item, StateMachine, Step, WriteContext, guard_codes
 from governance_api.core.schemas import parse
 from governance_api.models.base import AggregateMixin, utcnow
 from governance_api.models.records import OutboxEvent, TransitionRecord
@@ -42,9 +42,9 @@ def admit(
     item_id: uuid.UUID | None = None,
 ) -> WriteContext[AggT]:
     """Run every check of ``step`` in API.md's order; the context of an admitted write."""
-    item = _item(session, step, aggregate, item_id)
-    check_version(aggregate, if_match)
     rule = step.item if isinstance(step, Activity) else None
+    item = _item(session, rule, aggregate, item_id)
+    check_version(aggregate, if_match)
     if aggregate.state not in step.states or (rule is not None and not rule.open(aggregate, item)):
         raise errors.TransitionNotAllowed(step.code, aggregate.state)
     if not step.permission.allows(actor, aggregate) or (rule is not None and not rule.allows(actor, aggregate, item)):
@@ -65,8 +65,8 @@ def admit(
     return ctx
 
 
-def _item(session: Session, step: Step[AggT], aggregate: AggT, item_id: uuid.UUID | None) -> Any:
-    rule = step.item if isinstance(step, Activity) else None
+def _item(session: Session, rule: Item[AggT] | None, aggregate: AggT, item_id: uuid.UUID | None) -> Any:
+    """The sub-record the request addresses (404 when absent), for an activity that acts on one."""
     if rule is None:
         return None
     found = rule.load(session, aggregate, item_id) if item_id is not None else None
