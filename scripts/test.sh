@@ -27,13 +27,20 @@ proof() {  # proof NAME DB: run scripts/proof-NAME.sh and add its "NAME: N passe
   local name=$1 db=$2 log line
   log=$logs/proof-$name-$db.log
   step "proof: $name on $db"
-  local started=$SECONDS
-  if bash "scripts/proof-$name.sh" >"$log" 2>&1; then tail -12 "$log"; else status=1; tail -150 "$log"; fi
+  local started=$SECONDS rc=0 f
+  bash "scripts/proof-$name.sh" >"$log" 2>&1 || rc=$?
+  if [ "$rc" -eq 0 ]; then tail -12 "$log"; else status=1; tail -150 "$log"; fi
   echo "($name on $db: $((SECONDS - started))s)"
   line=$(grep -E "^$name: [0-9]+ passed, [0-9]+ failed$" "$log" | tail -1)
   if [ -n "$line" ]; then
+    f=$(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+')
     passed=$((passed + $(grep -oE '[0-9]+ passed' <<<"$line" | grep -oE '[0-9]+')))
-    failed=$((failed + $(grep -oE '[0-9]+ failed' <<<"$line" | grep -oE '[0-9]+')))
+    failed=$((failed + f))
+    # A proof that counted no failure yet exited non-zero failed somewhere else (setup, teardown):
+    # say so here rather than leave an unexplained failure in the total.
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+      echo "proof-$name.sh exited with $rc after counting no failure"; failed=$((failed + 1))
+    fi
   else
     failed=$((failed + 1))
   fi
