@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from governance_api import __version__
 from governance_api.auth.router import router as auth_router
 from governance_api.core import problems
+from governance_api.core.actor import ActorCache
 from governance_api.core.http import refuse_nul
 from governance_api.core.idempotency import IdempotencyStore
 from governance_api.core.middleware import (
@@ -19,7 +20,7 @@ from governance_api.core.middleware import (
     RequestIdFilter,
 )
 from governance_api.core.openapi import extend_openapi, operation_id
-from governance_api.core.ratelimit import FailureLimiter
+from governance_api.core.ratelimit import SignInLimiter
 from governance_api.db import Database
 from governance_api.decisions.router import router as decisions_router
 from governance_api.disputes.router import router as disputes_router
@@ -67,7 +68,8 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.state.settings = settings
     app.state.db = database
-    app.state.sign_in_limiter = FailureLimiter(settings.token_attempts_per_minute)
+    app.state.sign_in_limiter = SignInLimiter(database, settings.token_attempts_per_minute)
+    app.state.actors = ActorCache(settings.grants_cache_seconds)
     problems.install(app)
 
     api = APIRouter(prefix=API_PREFIX)

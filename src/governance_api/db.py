@@ -44,11 +44,14 @@ def build_engine(settings: Settings) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
+    # No pre-ping: it costs a round trip on every checkout. A connection the server dropped fails
+    # its request once (503 with Retry-After, core.problems) and SQLAlchemy then discards the pool's
+    # connections; pool_recycle retires connections before server or NAT idle timeouts cut them.
     return create_engine(
         settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
-        pool_pre_ping=True,
+        pool_recycle=1800,
         hide_parameters=True,
     )
 

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     # reservation whose process died; one within it is told "in progress".
     idempotency_lease_seconds: int = Field(default=60, ge=1, le=3600)
     token_attempts_per_minute: int = Field(default=30, ge=1)
+    # How long a process may keep a caller's grants: a revoked role, a disabled user is refused on
+    # every instance within this many seconds (0: load them on every request).
+    grants_cache_seconds: float = Field(default=5.0, ge=0, le=5)
     db_pool_size: int = Field(default=10, ge=1)
     log_level: str = "INFO"
     dispute_time_limits: DisputeTimeLimits = DisputeTimeLimits()

@@ -1,6 +1,10 @@
 """POST /api/v1/auth/token: the password grant for people, client credentials for feeds, and the
 limit on failed sign-ins."""
 
+import secrets
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
@@ -8,6 +12,8 @@ from sqlalchemy import update
 from foundation.conftest import shared_fixtures
 from foundation.factories import assert_problem, bearer
 from governance_api.app import create_app
+from governance_api.core.errors import RateLimited
+from governance_api.core.ratelimit import SignInLimiter
 from governance_api.db import Database
 from governance_api.models.org import User
 from governance_api.roles import Role
@@ -104,9 +110,14 @@ def test_overlong_credentials_are_422(client: TestClient, world: World) -> None:
     assert_problem(client.post(TOKEN, data={"username": "sec1", "password": "p" * 129}), 422, "validation_error")
 
 
+def _address() -> tuple[str, int]:
+    """A client address of its own: the limiter's counts live in the (module-shared) database."""
+    return (f"198.18.{secrets.randbelow(256)}.{secrets.randbelow(254) + 1}", 5000)
+
+
 def test_repeated_failures_are_rate_limited(settings: Settings, db: Database, world: World) -> None:
     limited = settings.model_copy(update={"token_attempts_per_minute": 3})
-    with TestClient(create_app(limited, db), raise_server_exceptions=False) as c:
+    with TestClient(create_app(limited, db), raise_server_exceptions=False, client=_address()) as c:
         for _ in range(3):
             assert_problem(c.post(TOKEN, data={"username": "sec1", "password": "wrong-pass"}), 401, "unauthorized")
         r = c.post(TOKEN, data={"username": "sec1", "password": "wrong-pass"})
@@ -114,13 +125,45 @@ def test_repeated_failures_are_rate_limited(settings: Settings, db: Database, wo
         assert int(r.headers["Retry-After"]) >= 1
         # While limited even the right password is refused: guessing gains nothing.
         assert_problem(c.post(TOKEN, data={"username": "sec1", "password": PASSWORD}), 429, "rate_limited")
-        # Another account is not affected.
+        # A colleague behind the same (NAT) address is not affected.
         assert c.post(TOKEN, data={"username": "jo", "password": PASSWORD}).status_code == 200
+
+
+def test_two_instances_enforce_one_limit(settings: Settings, db: Database, world: World) -> None:
+    """Two instances on one database (as behind a load balancer) share the count: 3 in all, not 3 each."""
+    limited = settings.model_copy(update={"token_attempts_per_minute": 3})
+    address = _address()
+    with (
+        TestClient(create_app(limited, db), raise_server_exceptions=False, client=address) as one,
+        TestClient(create_app(limited, db), raise_server_exceptions=False, client=address) as two,
+    ):
+        statuses = [c.post(TOKEN, data={"username": "sec1", "password": "x-wrong"}).status_code for c in (one, two) * 3]
+    assert statuses == [401, 401, 401, 429, 429, 429]
+
+
+def test_concurrent_attempts_are_counted_atomically(db: Database, world: World) -> None:
+    """40 simultaneous attempts on one key: exactly the limit of them get to check a password (the
+    slot is taken before the check, in one statement, so none slips between a check and a count)."""
+    limiter = SignInLimiter(db, max_attempts=10)
+    address = _address()[0]
+    barrier = threading.Barrier(40)
+
+    def attempt() -> bool:
+        barrier.wait()
+        try:
+            limiter.attempt(address, "sec1")
+        except RateLimited:
+            return False
+        return True
+
+    with ThreadPoolExecutor(max_workers=40) as pool:
+        admitted = list(pool.map(lambda _: attempt(), range(40)))
+    assert admitted.count(True) == 10
 
 
 def test_success_clears_earlier_failures(settings: Settings, db: Database, world: World) -> None:
     limited = settings.model_copy(update={"token_attempts_per_minute": 3})
-    with TestClient(create_app(limited, db), raise_server_exceptions=False) as c:
+    with TestClient(create_app(limited, db), raise_server_exceptions=False, client=_address()) as c:
         for _ in range(2):
             assert c.post(TOKEN, data={"username": "sec1", "password": "wrong-pass"}).status_code == 401
         assert c.post(TOKEN, data={"username": "sec1", "password": PASSWORD}).status_code == 200

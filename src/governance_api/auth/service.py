@@ -4,7 +4,7 @@ from sqlalchemy.orm import Session
 
 from governance_api.auth.schemas import TokenResponse
 from governance_api.core.errors import Unauthorized, ValidationFailed
-from governance_api.core.ratelimit import FailureLimiter
+from governance_api.core.ratelimit import SignInLimiter
 from governance_api.org import repository as org_repo
 from governance_api.roles import Role
 from governance_api.security import verify_password
@@ -15,7 +15,7 @@ from governance_api.tokens import issue
 def issue_token(
     session: Session,
     settings: Settings,
-    limiter: FailureLimiter,
+    limiter: SignInLimiter,
     client_address: str,
     grant_type: str,
     username: str | None,
@@ -27,15 +27,14 @@ def issue_token(
     if not username or not password:
         names = ("username", "password") if grant_type == "password" else ("client_id", "client_secret")
         raise ValidationFailed.one(names[0] if not username else names[1], "required")
-    # Keyed by address and username: guessing is slowed, but nobody elsewhere can lock a user out.
-    limit_key = f"{client_address}|{username}"
-    limiter.check(limit_key)
+    # Counted before the password is checked (core.ratelimit): per address and username, so
+    # colleagues behind the same NAT address are never limited by one person's attempts.
+    limit_key = limiter.attempt(client_address, username)
     user = org_repo.get_user_by_username(session, username)
     ok = verify_password(user.password_hash if user else None, password)
     is_client = bool(user and any(a.role == Role.integration_client for a in user.assignments))
     if not ok or user is None or not user.active or is_client != (grant_type == "client_credentials"):
-        limiter.fail(limit_key)
         raise Unauthorized("wrong credentials for this grant")
-    limiter.clear(limit_key)
+    limiter.succeeded(limit_key)
     token = issue(user.id, settings)
     return TokenResponse(access_token=token.access_token, expires_in=token.expires_in)

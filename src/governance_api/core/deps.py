@@ -1,13 +1,21 @@
-"""Request-scoped dependencies: the database session a route asks for, and the authenticated caller."""
+"""Request-scoped dependencies: the database session a route asks for, and the authenticated caller.
 
-from collections.abc import Iterator
+They are ``async`` on purpose although the routes are sync: FastAPI runs a sync dependency in the
+thread pool, one hand-off per dependency, and those hand-offs cost more than the work. None of
+these waits on the database in the common case (a session connects lazily, inside the route's own
+thread; the caller comes from ``ActorCache``); when one must (a cache miss, a rollback at close),
+it hands just that to the thread pool."""
+
+import uuid
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
-from governance_api.core.actor import Actor, load_actor
+from governance_api.core.actor import Actor, ActorCache
 from governance_api.core.errors import Unauthorized
 from governance_api.core.idempotency import LEASE_SCOPE_KEY, fence
 from governance_api.db import Database
@@ -17,28 +25,37 @@ from governance_api.tokens import InvalidToken, subject_of
 _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/auth/token")
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _session(session: Session) -> Iterator[Session]:
+async def _close(session: Session) -> None:
+    """Closing rolls back whatever the service did not commit: a round trip, so off the event loop.
+    A session the service committed (or never used) holds no connection: it closes here."""
+    if session.in_transaction():
+        await run_in_threadpool(session.close)
+    else:
+        session.close()
+
+
+# Each dependency closes its own session in ``finally``: an async generator nested with ``async for``
+# would not see the route's exception and would close only when garbage-collected (with SQLite's
+# write lock still held meanwhile).
+async def read_session(db: Annotated[Database, Depends(get_database)]) -> AsyncIterator[Session]:
+    session = db.session(write=False)
     try:
         yield session
     finally:
-        session.close()  # rolls back whatever the service did not commit
+        await _close(session)
 
 
-def read_session(db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
-    yield from _session(db.session(write=False))
-
-
-def write_session(request: Request, db: Annotated[Database, Depends(get_database)]) -> Iterator[Session]:
+async def write_session(request: Request, db: Annotated[Database, Depends(get_database)]) -> AsyncIterator[Session]:
     """A session whose transaction takes SQLite's write lock at BEGIN (no effect on PostgreSQL).
     Under an Idempotency-Key its commit also marks the key's reservation committed, in the same
     transaction (``core.idempotency.fence``): the request then never runs twice."""
@@ -46,27 +63,38 @@ def write_session(request: Request, db: Annotated[Database, Depends(get_database
     lease = request.scope.get(LEASE_SCOPE_KEY)
     if lease is not None:
         fence(session, lease)
-    yield from _session(session)
+    try:
+        yield session
+    finally:
+        await _close(session)
 
 
-def current_actor(
-    db: Annotated[Database, Depends(get_database)],
-    settings: Annotated[Settings, Depends(get_settings)],
+async def current_actor(
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
-    """The caller behind the bearer token, loaded in its own short read so the route's own session
-    (read, or write that locks at BEGIN) starts clean."""
+    """The caller behind the bearer token: from the process's ``ActorCache``, else loaded in its own
+    short read (so the route's own session, read or write that locks at BEGIN, starts clean)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("a bearer token is required")
+    settings: Settings = request.app.state.settings
     try:
         user_id = subject_of(credentials.credentials, settings)
     except InvalidToken as exc:
         raise Unauthorized("the token is invalid or expired") from exc
-    with db.session(write=False) as session:
-        actor = load_actor(session, user_id)
+    cache: ActorCache = request.app.state.actors
+    found, actor = cache.get(user_id)
+    if not found:
+        db: Database = request.app.state.db
+        actor = await run_in_threadpool(_load, db, cache, user_id)
     if actor is None:
         raise Unauthorized("the token's user no longer exists or is disabled")
     return actor
+
+
+def _load(db: Database, cache: ActorCache, user_id: uuid.UUID) -> Actor | None:
+    with db.session(write=False) as session:
+        return cache.load(session, user_id)
 
 
 ReadSession = Annotated[Session, Depends(read_session)]

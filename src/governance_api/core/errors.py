@@ -91,3 +91,13 @@ class RateLimited(DomainError):
     def __init__(self, retry_after: int) -> None:
         super().__init__(f"retry after {retry_after} s")
         self.retry_after = retry_after
+
+
+class Unavailable(DomainError):
+    """The database connection dropped (a restart, a failover): the request did nothing; retry."""
+
+    code, title = "unavailable", "Service temporarily unavailable"
+
+    def __init__(self, detail: str, retry_after: int = 1) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after

@@ -21,7 +21,7 @@ def set_etag(response: Response, version: int) -> None:
 UNMATCHABLE = 0  # versions start at 1: a malformed If-Match is a precondition no record meets
 
 
-def if_match(
+async def if_match(
     value: Annotated[str | None, Header(alias="If-Match", description='The ETag you read, e.g. "3"')] = None,
 ) -> int | None:
     """The version the client expects, or None when it sent no If-Match (or ``*``). A malformed

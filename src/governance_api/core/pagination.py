@@ -36,7 +36,7 @@ class PageParams:
     cursor: str | None
 
 
-def page_params(
+async def page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Page size, 1–200")] = 50,
     cursor: Annotated[str | None, Query(max_length=200, description="Opaque cursor from next_cursor")] = None,
 ) -> PageParams:

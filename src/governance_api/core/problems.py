@@ -12,6 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -37,6 +38,7 @@ STATUS: dict[type[e.DomainError], int] = {
     e.NotAMajorDecision: 422,
     e.IdempotencyKeyReuse: 422,
     e.RateLimited: 429,
+    e.Unavailable: 503,
 }
 
 
@@ -57,6 +59,7 @@ class ProblemCode(Labelled):
     not_a_major_decision = "not_a_major_decision", "未达到清单金额标准, 不属于重大决策事项"
     idempotency_key_reuse = "idempotency_key_reuse", "幂等键已用于不同的请求"
     rate_limited = "rate_limited", "请求过于频繁"
+    unavailable = "unavailable", "服务暂不可用, 请稍后重试"
     internal_error = "internal_error", "服务内部错误"
 
 
@@ -104,7 +107,7 @@ def from_domain_error(exc: e.DomainError) -> JSONResponse:
         extra["unmet"] = exc.unmet
     if isinstance(exc, e.Duplicate):
         extra["existing_id"] = exc.existing_id
-    if isinstance(exc, e.RateLimited):
+    if isinstance(exc, e.RateLimited | e.Unavailable):
         headers = {"Retry-After": str(exc.retry_after)}
     if isinstance(exc, e.Unauthorized):
         headers = {"WWW-Authenticate": "Bearer"}
@@ -176,6 +179,15 @@ def install(app: FastAPI) -> None:
     async def _stale(_: Request, exc: StaleDataError) -> JSONResponse:
         # The ORM's compare-and-set on ``version`` matched no row: another writer got there first.
         return from_domain_error(e.VersionConflict("the record was changed by another request; read it again"))
+
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> JSONResponse:
+        if exc.connection_invalidated:
+            # The pool noticed the server dropped the connection (it holds no pre-pinged ones):
+            # nothing was written, and the next attempt gets a fresh connection.
+            log.warning("database connection lost on %s %s", request.method, loggable_path(request.url.path))
+            return from_domain_error(e.Unavailable("the database connection was reset; retry"))
+        return await _crash(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -4,6 +4,7 @@
 at the end."""
 
 import base64
+import dataclasses
 import secrets
 import uuid
 from typing import Any
@@ -162,10 +163,20 @@ def list_disputes(
         unit = repo.get_unit(session, org_unit_id)
         if unit is None:
             return Page(items=[], next_cursor=None)
-        filters = repo.DisputeFilters(**{**filters.__dict__, "org_unit_path": unit.path})
+        filters = dataclasses.replace(filters, **_unit_filter(unit))
     stmt = repo.list_query(actor, filters, now, limits, DISPUTE_MACHINE.terminal_states)
     rows, cursor = paginate(session, stmt, Dispute.created_at, Dispute.id, params)
     return Page(items=[views.list_item(d, actor, limits, now) for d in rows], next_cursor=cursor)
+
+
+def _unit_filter(unit: OrgUnit) -> dict[str, Any]:
+    """Disputes under ``unit``: a community's by its id, a grid's (a leaf) by its own, any other
+    unit's by its subtree path."""
+    if unit.kind == OrgKind.community:
+        return {"community_id": unit.id}
+    if unit.kind == OrgKind.grid:
+        return {"org_unit_id": unit.id}
+    return {"org_unit_path": unit.path}
 
 
 def public_status(session: Session, tracking_code: str) -> PublicDisputeStatus:

@@ -31,13 +31,16 @@ class Dispute(AggregateMixin, Base):
     with the configured time limit of the current level (so a changed limit applies at once)."""
 
     __tablename__ = "disputes"
-    # (created_at, id) is the list order: a page walks this index instead of sorting the subtree.
+    # (created_at, id) is the list order: a page walks one of these indexes instead of sorting the
+    # matching rows; a community's page (in one state) has its own (migration 0006).
     __table_args__ = (
         UniqueConstraint("channel", "external_id"),
         Index("ix_disputes_created_at_id", "created_at", "id"),
+        Index("ix_disputes_community_created", "community_id", "created_at", "id"),
+        Index("ix_disputes_community_state_created", "community_id", "state", "created_at", "id"),
     )
 
-    community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"), index=True)
+    community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"))
     grid_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("org_units.id"))
     channel: Mapped[str] = mapped_column(String(32), index=True)
     category: Mapped[str] = mapped_column(ForeignKey("dispute_categories.code"), index=True)

@@ -1,5 +1,6 @@
-"""Cross-cutting records: transition history, the event outbox, idempotency replays, audit of
-personal-data reads. Append-only except idempotency records, which expire."""
+"""Cross-cutting records: transition history, the event outbox, idempotency replays, sign-in
+windows, audit of personal-data reads. Append-only except idempotency records and sign-in windows,
+which expire."""
 
 import datetime as dt
 import uuid
@@ -65,6 +66,18 @@ class IdempotencyRecord(IdMixin, Base):
     attempt: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     locked_until: Mapped[dt.datetime | None] = mapped_column()
     committed_at: Mapped[dt.datetime | None] = mapped_column()
+
+
+class SignInWindow(Base):
+    """Sign-in attempts in the current minute for one (client address, username), shared by every
+    instance (``core.ratelimit``). The key is a SHA-256 of both: the table holds no usernames or
+    addresses."""
+
+    __tablename__ = "sign_in_windows"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(index=True)
+    attempts: Mapped[int] = mapped_column(Integer)
 
 
 class PersonalDataAccess(IdMixin, Base):
