@@ -137,6 +137,8 @@ def record_creation(
         session=session, aggregate=aggregate, actor=actor, body=None, now=utcnow(), comment=comment
     )
     aggregate.state = machine.initial
+    if aggregate.id is None:
+        aggregate.id = uuid.uuid4()  # its history row and event name it before the insert
     session.add(aggregate)
     return _record(session, machine, "create", None, {}, ctx)
 
@@ -157,13 +159,16 @@ def _record(
 ) -> TransitionRecord:
     aggregate = ctx.aggregate
     aggregate.updated_at = ctx.now
-    session.flush()  # the ORM's compare-and-set bumps ``version`` here
+    # The flush below writes the aggregate with the ORM's compare-and-set on ``version``, which it
+    # bumps by one (a new aggregate starts at 1): the history row takes that number now, so the
+    # aggregate, its history row and its events go to the database in one flush.
+    seq = 1 if aggregate.version is None else aggregate.version + 1
     after = machine.facets(aggregate) if machine.facets else {}
     details = {f"{k}_before": v for k, v in before.items()} | {f"{k}_after": v for k, v in after.items()}
     record = TransitionRecord(
         aggregate_type=machine.name,
         aggregate_id=aggregate.id,
-        seq=aggregate.version,
+        seq=seq,
         action=action,
         from_state=from_state,
         to_state=aggregate.state,
@@ -176,6 +181,8 @@ def _record(
     session.add(record)
     ctx.events.insert(0, (f"{machine.name}.{action}", {"from": from_state, "to": aggregate.state}))
     _outbox(session, machine, aggregate, ctx.events)
+    if aggregate.version != seq:
+        raise RuntimeError(f"{machine.name} {aggregate.id}: version {aggregate.version}, history numbered {seq}")
     return record
 
 
