@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import APIRouter, Depends, FastAPI
+from fastapi import Depends, FastAPI
 
 from governance_api import __version__
 from governance_api.auth.router import router as auth_router
@@ -72,11 +72,11 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.actors = ActorCache(settings.grants_cache_seconds)
     problems.install(app)
 
-    api = APIRouter(prefix=API_PREFIX)
-    for router in (auth_router, org_router, meta_router, decisions_router, disputes_router):
-        api.include_router(router)
     app.include_router(health_router)
-    app.include_router(api)
+    # Each domain router straight onto the app: a request is matched against one level of routers,
+    # not an API router's and then its children's.
+    for router in (auth_router, org_router, meta_router, decisions_router, disputes_router):
+        app.include_router(router, prefix=API_PREFIX)
     install_docs(app, f"{API_PREFIX}/docs", f"{API_PREFIX}/openapi.json")
 
     # Added innermost first: requests pass RequestContext → BodyLimit → Idempotency → routes.

@@ -166,7 +166,8 @@ def list_disputes(
         filters = dataclasses.replace(filters, **_unit_filter(unit))
     stmt = repo.list_query(actor, filters, now, limits, DISPUTE_MACHINE.terminal_states)
     rows, cursor = paginate(session, stmt, Dispute.created_at, Dispute.id, params)
-    return Page(items=[views.list_item(d, actor, limits, now) for d in rows], next_cursor=cursor)
+    parties = repo.party_briefs(session, [d.id for d in rows])
+    return Page(items=[views.list_item(d, parties[d.id], actor, limits, now) for d in rows], next_cursor=cursor)
 
 
 def _unit_filter(unit: OrgUnit) -> dict[str, Any]:

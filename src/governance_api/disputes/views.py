@@ -4,6 +4,8 @@ Every unmasked read of a phone or ID number is audited (``PersonalDataAccess``) 
 transaction, which is why the routes that return one use a write session."""
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -110,12 +112,13 @@ def dispute_read(
     )
 
 
-def list_item(dispute: Dispute, actor: Actor, limits: DisputeTimeLimits, now: dt.datetime) -> DisputeListItem:
-    """A list row: phones always masked, never an ID number, so lists need no audit."""
-    parties = [
-        PartyBrief(name=p.name, role=p.role, phone=mask_phone(p.phone) if p.phone else None) for p in dispute.parties
-    ]
-    return DisputeListItem.model_validate(_base(dispute, actor, limits, now) | {"parties": parties})
+def list_item(
+    dispute: Dispute, parties: Sequence[Any], actor: Actor, limits: DisputeTimeLimits, now: dt.datetime
+) -> DisputeListItem:
+    """A list row: phones always masked, never an ID number, so lists need no audit. ``parties``:
+    the dispute's (name, role, phone), in order (``repository.party_briefs``)."""
+    briefs = [PartyBrief(name=p.name, role=p.role, phone=mask_phone(p.phone) if p.phone else None) for p in parties]
+    return DisputeListItem.model_validate(_base(dispute, actor, limits, now) | {"parties": briefs})
 
 
 def public_status(dispute: Dispute) -> PublicDisputeStatus:
