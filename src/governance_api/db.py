@@ -57,12 +57,16 @@ def build_engine(settings: Settings) -> Engine:
 
 
 class Database:
-    """Holds the engine and two session factories: reads, and writes that take the lock at BEGIN."""
+    """Holds the engine and two session factories: reads, and writes (which on SQLite take the
+    write lock at BEGIN). A read session must not write: on PostgreSQL it has no transaction."""
 
     def __init__(self, settings: Settings) -> None:
         self.engine = build_engine(settings)
         write_engine = self.engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
-        self._read = sessionmaker(bind=self.engine, expire_on_commit=False, autoflush=False)
+        # Reads on PostgreSQL run without BEGIN / COMMIT: under READ COMMITTED each statement takes
+        # its own snapshot inside a transaction too, so the round trips bought nothing.
+        read_engine = self.engine if settings.is_sqlite else self.engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._read = sessionmaker(bind=read_engine, expire_on_commit=False, autoflush=False)
         self._write = sessionmaker(bind=write_engine, expire_on_commit=False, autoflush=False)
 
     def session(self, *, write: bool) -> Session:

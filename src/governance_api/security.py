@@ -1,12 +1,17 @@
-"""Password hashing with argon2id (argon2-cffi's defaults follow RFC 9106's recommendations)."""
+"""Password hashing with argon2id at OWASP's recommended parameters (19 MiB, 2 passes, 1 lane).
+
+argon2-cffi's default is RFC 9106's "low memory" profile: 64 MiB per hash. With up to four sign-ins
+hashing at once that alone put a worker past 150 MB resident (bench/RESULTS.md). OWASP's setting
+costs an attacker about as much per guess on GPUs and a worker a third of the memory. Hashes made
+with other parameters (they are written into the hash) still verify, at their own cost."""
 
 import threading
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-_hasher = PasswordHasher()
-# Each hash takes 64 MiB for ~0.1 s: bound how many run at once per process so a burst of sign-ins
+_hasher = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
+# Each hash takes 19 MiB for a few tens of ms: bound how many run at once per process so a burst of sign-ins
 # cannot exhaust memory (the rest queue for their turn).
 _slots = threading.BoundedSemaphore(4)
 # Verified against when the user does not exist, so a wrong username costs as long as a wrong password.

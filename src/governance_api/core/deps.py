@@ -35,10 +35,11 @@ async def get_settings(request: Request) -> Settings:
     return settings
 
 
-async def _close(session: Session) -> None:
-    """Closing rolls back whatever the service did not commit: a round trip, so off the event loop.
-    A session the service committed (or never used) holds no connection: it closes here."""
-    if session.in_transaction():
+async def _close(session: Session, *, write: bool) -> None:
+    """Closing a write session rolls back whatever the service did not commit: a round trip, so off
+    the event loop. A read session holds no transaction on PostgreSQL (autocommit) and only a read
+    lock on SQLite, and a committed (or unused) session holds no connection: those close here."""
+    if write and session.in_transaction():
         await run_in_threadpool(session.close)
     else:
         session.close()
@@ -52,7 +53,7 @@ async def read_session(db: Annotated[Database, Depends(get_database)]) -> AsyncI
     try:
         yield session
     finally:
-        await _close(session)
+        await _close(session, write=False)
 
 
 async def write_session(request: Request, db: Annotated[Database, Depends(get_database)]) -> AsyncIterator[Session]:
@@ -66,7 +67,7 @@ async def write_session(request: Request, db: Annotated[Database, Depends(get_da
     try:
         yield session
     finally:
-        await _close(session)
+        await _close(session, write=True)
 
 
 async def current_actor(
