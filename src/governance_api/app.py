@@ -68,7 +68,9 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     )
     app.state.settings = settings
     app.state.db = database
-    app.state.sign_in_limiter = SignInLimiter(database, settings.token_attempts_per_minute)
+    app.state.sign_in_limiter = SignInLimiter(
+        database, settings.token_attempts_per_minute, settings.jwt_secret.get_secret_value().encode()
+    )
     app.state.actors = ActorCache(settings.grants_cache_seconds)
     problems.install(app)
 

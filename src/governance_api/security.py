@@ -3,7 +3,9 @@
 argon2-cffi's default is RFC 9106's "low memory" profile: 64 MiB per hash. With up to four sign-ins
 hashing at once that alone put a worker past 150 MB resident (bench/RESULTS.md). OWASP's setting
 costs an attacker about as much per guess on GPUs and a worker a third of the memory. Hashes made
-with other parameters (they are written into the hash) still verify, at their own cost."""
+with other parameters (they are written into the hash) still verify, and are rewritten at the
+user's next successful sign-in (``needs_rehash``), so their cost, and the difference in time from
+an unknown username, goes away as people sign in."""
 
 import threading
 
@@ -28,4 +30,12 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         with _slots:
             return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Whether a stored hash was made with other parameters than today's."""
+    try:
+        return _hasher.check_needs_rehash(password_hash)
+    except InvalidHashError:
         return False

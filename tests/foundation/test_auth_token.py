@@ -6,8 +6,9 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from foundation.conftest import shared_fixtures
 from foundation.factories import assert_problem, bearer
@@ -17,6 +18,7 @@ from governance_api.core.ratelimit import SignInLimiter
 from governance_api.db import Database
 from governance_api.models.org import User
 from governance_api.roles import Role
+from governance_api.security import needs_rehash
 from governance_api.settings import Settings
 from governance_api.tokens import subject_of
 from world import PASSWORD, World
@@ -143,8 +145,9 @@ def test_two_instances_enforce_one_limit(settings: Settings, db: Database, world
 
 def test_concurrent_attempts_are_counted_atomically(db: Database, world: World) -> None:
     """40 simultaneous attempts on one key: exactly the limit of them get to check a password (the
-    slot is taken before the check, in one statement, so none slips between a check and a count)."""
-    limiter = SignInLimiter(db, max_attempts=10)
+    slot is taken before the check, in one statement, so none slips between a check and a count).
+    The race is PostgreSQL's (rows locked by the upsert); SQLite's BEGIN IMMEDIATE serializes them."""
+    limiter = SignInLimiter(db, max_attempts=10, secret=b"test")
     address = _address()[0]
     barrier = threading.Barrier(40)
 
@@ -184,3 +187,15 @@ def test_lockout_is_per_client_address(settings: Settings, db: Database, world: 
             attacker.post(TOKEN, data={"username": "sec1", "password": "wrong-pass"})
         assert_problem(attacker.post(TOKEN, data={"username": "sec1", "password": PASSWORD}), 429, "rate_limited")
         assert owner.post(TOKEN, data={"username": "sec1", "password": PASSWORD}).status_code == 200
+
+
+def test_a_hash_with_older_parameters_is_rewritten_at_sign_in(client: TestClient, world: World, db: Database) -> None:
+    """A password hashed with other argon2 parameters (argon2-cffi's 64 MiB default, as before)
+    still signs in, and leaves today's parameters behind."""
+    with db.transaction() as s:
+        s.execute(update(User).where(User.username == "staff1").values(password_hash=PasswordHasher().hash(PASSWORD)))
+    assert client.post(TOKEN, data={"username": "staff1", "password": PASSWORD}).status_code == 200
+    with db.session(write=False) as s:
+        stored = s.scalars(select(User.password_hash).where(User.username == "staff1")).one()
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$") and not needs_rehash(stored)
+    assert client.post(TOKEN, data={"username": "staff1", "password": PASSWORD}).status_code == 200

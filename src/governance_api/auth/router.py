@@ -4,9 +4,10 @@ from fastapi import APIRouter, Depends, Form, Request
 
 from governance_api.auth import service
 from governance_api.auth.schemas import TOKEN_FORM_EXAMPLE, GrantType, TokenResponse
-from governance_api.core.deps import CurrentActor, ReadSession, get_settings
+from governance_api.core.deps import CurrentActor, ReadSession, get_database, get_settings
 from governance_api.core.errors import RateLimited
 from governance_api.core.problems import responses
+from governance_api.db import Database
 from governance_api.org import service as org_service
 from governance_api.org.schemas import UserRead
 from governance_api.settings import Settings
@@ -23,6 +24,7 @@ router = APIRouter(tags=["auth"])
 def token(
     request: Request,
     session: ReadSession,
+    db: Annotated[Database, Depends(get_database)],
     settings: Annotated[Settings, Depends(get_settings)],
     grant_type: Annotated[GrantType, Form()] = GrantType.password,
     username: Annotated[str | None, Form(max_length=64)] = None,
@@ -34,6 +36,7 @@ def token(
     is_client = grant_type is GrantType.client_credentials
     return service.issue_token(
         session,
+        db,
         settings,
         request.app.state.sign_in_limiter,
         request.client.host if request.client else "-",

@@ -5,15 +5,17 @@ from sqlalchemy.orm import Session
 from governance_api.auth.schemas import TokenResponse
 from governance_api.core.errors import Unauthorized, ValidationFailed
 from governance_api.core.ratelimit import SignInLimiter
+from governance_api.db import Database
 from governance_api.org import repository as org_repo
 from governance_api.roles import Role
-from governance_api.security import verify_password
+from governance_api.security import hash_password, needs_rehash, verify_password
 from governance_api.settings import Settings
 from governance_api.tokens import issue
 
 
 def issue_token(
     session: Session,
+    db: Database,
     settings: Settings,
     limiter: SignInLimiter,
     client_address: str,
@@ -36,5 +38,9 @@ def issue_token(
     if not ok or user is None or not user.active or is_client != (grant_type == "client_credentials"):
         raise Unauthorized("wrong credentials for this grant")
     limiter.succeeded(limit_key)
+    if needs_rehash(user.password_hash):
+        # The read session writes nothing: the new hash goes in a short transaction of its own.
+        with db.transaction() as tx:
+            org_repo.set_password_hash(tx, user.id, hash_password(password))
     token = issue(user.id, settings)
     return TokenResponse(access_token=token.access_token, expires_in=token.expires_in)

@@ -123,7 +123,7 @@ class _Write:
         return result
 
 
-def _write(
+async def _write(  # async: it only bundles, and a sync dependency would cost a thread hand-off
     item_id: uuid.UUID,
     response: Response,
     actor: CurrentActor,

@@ -94,7 +94,9 @@ class RateLimited(DomainError):
 
 
 class Unavailable(DomainError):
-    """The database connection dropped (a restart, a failover): the request did nothing; retry."""
+    """The database connection dropped (a restart, a failover). Mostly before anything was written;
+    if it dropped during the commit, the write may have landed: a retry with the same
+    Idempotency-Key is safe either way."""
 
     code, title = "unavailable", "Service temporarily unavailable"
 

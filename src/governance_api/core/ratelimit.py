@@ -8,6 +8,7 @@ mistakes (or a guesser's) limit that one username from that address, never their
 
 import datetime as dt
 import hashlib
+import hmac
 import secrets
 
 from sqlalchemy import case, delete, literal
@@ -23,20 +24,24 @@ from governance_api.models.records import SignInWindow
 SWEEP_ONE_IN = 200  # attempts between sweeps of expired windows, on average
 
 
-def _key(address: str, username: str) -> str:
-    return hashlib.sha256(f"{address}\x1f{username}".encode()).hexdigest()
-
-
 class SignInLimiter:
-    def __init__(self, db: Database, max_attempts: int, window_seconds: int = 60) -> None:
+    def __init__(self, db: Database, max_attempts: int, secret: bytes, window_seconds: int = 60) -> None:
         self.db = db
         self.max_attempts = max_attempts
+        # A key of its own, derived from the one given (the token secret): never the same key for
+        # two purposes.
+        self.secret = hmac.new(secret, b"governance-api sign-in limiter", hashlib.sha256).digest()
         self.window = dt.timedelta(seconds=window_seconds)
+
+    def _key(self, address: str, username: str) -> str:
+        """An HMAC under a server secret: a copy of the table does not give the pairs back (a plain
+        hash of a username and an IPv4 address is quickly reversed by trying them all)."""
+        return hmac.new(self.secret, f"{address}\x1f{username}".encode(), hashlib.sha256).hexdigest()
 
     def attempt(self, address: str, username: str) -> str:
         """Counts one attempt for the pair, or answers 429 (with Retry-After) when its window is
         full. Returns the key to pass to ``succeeded``."""
-        key, now = _key(address, username), utcnow()
+        key, now = self._key(address, username), utcnow()
         with self.db.transaction() as session:
             attempts, started = self._count(session, key, now)
             if secrets.randbelow(SWEEP_ONE_IN) == 0:

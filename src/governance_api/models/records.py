@@ -70,8 +70,8 @@ class IdempotencyRecord(IdMixin, Base):
 
 class SignInWindow(Base):
     """Sign-in attempts in the current minute for one (client address, username), shared by every
-    instance (``core.ratelimit``). The key is a SHA-256 of both: the table holds no usernames or
-    addresses."""
+    instance (``core.ratelimit``). The key is an HMAC of both under a server secret: the table holds
+    no usernames or addresses, and a copy of it does not give them back."""
 
     __tablename__ = "sign_in_windows"
 

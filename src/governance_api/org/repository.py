@@ -2,7 +2,7 @@
 
 import uuid
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, update
 from sqlalchemy.orm import Session
 
 from governance_api.models.org import OrgUnit, RoleAssignment, User
@@ -43,6 +43,10 @@ def ancestor_of_kind(session: Session, unit: OrgUnit, kind: str) -> OrgUnit | No
 
 def get_user(session: Session, user_id: uuid.UUID) -> User | None:
     return session.get(User, user_id)
+
+
+def set_password_hash(session: Session, user_id: uuid.UUID, password_hash: str) -> None:
+    session.execute(update(User).where(User.id == user_id).values(password_hash=password_hash))
 
 
 def get_user_by_username(session: Session, username: str) -> User | None:
