@@ -100,6 +100,11 @@ class Unavailable(DomainError):
 
     code, title = "unavailable", "Service temporarily unavailable"
 
-    def __init__(self, detail: str, retry_after: int = 1) -> None:
+    def __init__(
+        self,
+        detail: str = "the database connection was reset; if it dropped while committing, the write may have "
+        "landed: retry with the same Idempotency-Key",
+        retry_after: int = 1,
+    ) -> None:
         super().__init__(detail)
         self.retry_after = retry_after

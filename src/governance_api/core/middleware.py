@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from governance_api.core import errors
 from governance_api.core.idempotency import LEASE_SCOPE_KEY, IdempotencyStore, Lease, request_digest
-from governance_api.core.problems import UNAVAILABLE_DETAIL, from_domain_error, loggable_path
+from governance_api.core.problems import from_domain_error, loggable_path
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 access_log = logging.getLogger("governance_api.access")
@@ -191,7 +191,7 @@ class IdempotencyMiddleware:
         except DBAPIError as exc:  # outside the app's handlers: answer a dropped connection here
             if not exc.connection_invalidated:
                 raise
-            await _send_problem(send, errors.Unavailable(UNAVAILABLE_DETAIL), [])
+            await _send_problem(send, errors.Unavailable(), [])
             return
         if isinstance(reserved, Lease):
             await self._run_and_store(scope, messages, send, reserved)

@@ -22,10 +22,6 @@ from governance_api.core.vocab import Labelled
 log = logging.getLogger("governance_api.problems")
 
 PROBLEM_JSON = "application/problem+json"
-UNAVAILABLE_DETAIL = (
-    "the database connection was reset; if it dropped while committing, the write may have landed: "
-    "retry with the same Idempotency-Key"
-)
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}  # added to the components by core.contract
 
 STATUS: dict[type[e.DomainError], int] = {
@@ -190,7 +186,7 @@ def install(app: FastAPI) -> None:
             # The pool noticed the server dropped the connection (it holds no pre-pinged ones); the
             # next attempt gets a fresh connection.
             log.warning("database connection lost on %s %s", request.method, loggable_path(request.url.path))
-            return from_domain_error(e.Unavailable(UNAVAILABLE_DETAIL))
+            return from_domain_error(e.Unavailable())
         return await _crash(request, exc)
 
     @app.exception_handler(StarletteHTTPException)

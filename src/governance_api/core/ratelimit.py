@@ -58,7 +58,6 @@ class SignInLimiter:
 
     def _count(self, session: Session, key: str, now: dt.datetime) -> tuple[int, dt.datetime]:
         """One statement: a new window at 1, or the current one + 1; returns (attempts, its start)."""
-        table = SignInWindow.__table__
         insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
         started = literal(now, UTCDateTime())
         expired = SignInWindow.started_at <= literal(now - self.window, UTCDateTime())
@@ -66,7 +65,7 @@ class SignInLimiter:
             insert(SignInWindow)
             .values(key=key, started_at=now, attempts=1)
             .on_conflict_do_update(
-                index_elements=[table.c.key],
+                index_elements=[SignInWindow.key],
                 set_={
                     "attempts": case((expired, 1), else_=SignInWindow.attempts + 1),
                     "started_at": case((expired, started), else_=SignInWindow.started_at),

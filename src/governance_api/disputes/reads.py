@@ -8,9 +8,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from governance_api.core.history import HistoryEntry
 from governance_api.core.schemas import ALLOWED_ACTIONS, ALLOWED_ACTIVITIES, RecordRead
-from governance_api.core.validators import (
-    says_something,
-)
 from governance_api.core.vocab import Late
 from governance_api.disputes.vocab import (
     AgreementForm,
@@ -27,10 +24,6 @@ from governance_api.disputes.vocab import (
 
 if TYPE_CHECKING:
     from governance_api.core.machine import StateMachine
-
-Name = Annotated[str, says_something(100)]
-ExternalId = Annotated[str, says_something(100)]
-TermText = Annotated[str, says_something(2000)]
 
 
 class PartyRead(BaseModel):

@@ -4,7 +4,7 @@ the machine's guards."""
 
 import datetime as dt
 import uuid
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from pydantic import Field
 
@@ -30,9 +30,6 @@ from governance_api.disputes.vocab import (
     Route,
     Track,
 )
-
-if TYPE_CHECKING:
-    pass
 
 Name = Annotated[str, says_something(100)]
 ExternalId = Annotated[str, says_something(100)]
