@@ -49,8 +49,15 @@ EOF
     failed=$((failed + 1))
     sed -n '/^=* FAILURES/,$p' "$work/st-$role.log" | cut -c1-400 | head -400
     grep -E '^filter_failure: .* dropped [1-9]' "$work/st-$role.log" || true
+    # Each failure's check, answer and reproduction again in a few lines, for the end of the output
+    # (a CI page that shows only its tail must still say what failed).
+    { echo "demo_$role:"
+      sed -n '/^=* FAILURES/,/^=* WARNINGS/p' "$work/st-$role.log" \
+        | grep -E '^- |^\[[0-9]{3}\]|^    `|^    curl' | cut -c1-400 | head -24 | sed 's/^/  /'
+    } >>"$work/failed.txt"
   fi
 done
+if [ -s "$work/failed.txt" ]; then echo "== what failed"; cat "$work/failed.txt"; fi
 echo "logs: $work"
 echo "schemathesis: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -171,3 +171,27 @@ def test_patch_nulls_are_refused_where_the_contract_shows_none(client: TestClien
     assert client.get(user, headers=world.h("admin")).json()["roles"][0]["role"] == "community_secretary"
     r = client.patch(user, json={"phone": None}, headers=world.h("admin"))
     assert r.status_code == 200 and r.json()["phone"] is None
+
+
+def test_says_something_means_the_same_to_the_contract_and_the_service(client: TestClient, world: World) -> None:
+    """A required text's published pattern and the service's validation agree on every character
+    (a catalog name of U+0085 alone was schema-valid by ECMA-262's ``\\s`` and refused by the
+    service's strip, found by Schemathesis); so a client validating against the contract is never
+    surprised by a 422 for blank text."""
+    from pydantic import TypeAdapter
+
+    from governance_api.core.validators import ShortText
+
+    pattern = re.compile(DOC["components"]["schemas"]["CatalogEntryCreate"]["properties"]["name"]["pattern"])
+    text = TypeAdapter(ShortText)
+    for code in [*range(0x3001), 0xFEFF]:
+        char = chr(code)
+        try:
+            text.validate_python(char)
+            valid = True
+        except ValueError:
+            valid = False
+        assert valid == bool(pattern.fullmatch(char)), hex(code)
+    body = {"category": "funds", "name": "\u0085", "code": "nel_name", "consensus_rule": "residents_meeting"}
+    r = client.post("/api/v1/decision-catalog", json=body, headers=world.h("jo"))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "body.name", r.text

@@ -33,7 +33,11 @@ def has_nul(value: Any) -> bool:
 
 # Text that must say something: stripped, then at least one character. The pattern makes the contract
 # say so too (a blank or U+0000 text is a 422), which min_length alone cannot: it counts the spaces.
-SAYS_SOMETHING = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"  # no U+0000 anywhere, one character not a space
+# The spaces are named one by one, not as ``\s``: "space" differs between the validator's strip
+# (Unicode White_Space: U+0085 yes, U+FEFF no) and a client's ECMA-262 ``\s`` (the other way
+# round), and a text of U+0085 alone must fail the published pattern as it fails validation.
+SPACES = r"\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+SAYS_SOMETHING = rf"^[^\u0000]*[^{SPACES}\u0000][^\u0000]*$"  # no U+0000 anywhere, one character not a space
 
 
 def says_something(max_length: int) -> StringConstraints:
