@@ -3,6 +3,7 @@ role checks, departments per street, and an item keeping the version it was list
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from decisions.factories import API, PLAN, act, create, decision_in, get, ok, problem
@@ -217,3 +218,13 @@ def test_deactivated_entry_keeps_its_items(client: TestClient, world: World) -> 
     d = decision_in(client, world, "proposed")
     ok(client.patch(f"{API}/decision-catalog/corridor_clearance", json={"active": False}, headers=world.h("jo")))
     ok(act(client, world, "sec1", d["id"], "open_consultation"))
+
+
+@pytest.mark.parametrize("body", [{}, {"name": "\u0085"}, [], {"category": "planet"}])
+def test_the_role_is_checked_before_the_body(client: TestClient, world: World, body: Any) -> None:
+    """API.md's order of checks: 403 for a caller who may not keep the catalog, whatever the body;
+    the 司法所 gets the 422 (an empty PATCH changes nothing)."""
+    for method, url in (("POST", f"{API}/decision-catalog"), ("PATCH", f"{API}/decision-catalog/parking_management")):
+        problem(client.request(method, url, json=body, headers=world.h("sec1")), 403, "forbidden")
+        r = client.request(method, url, json=body, headers=world.h("jo"))
+        assert r.status_code == 422 or (body == {} and method == "PATCH" and r.status_code == 200), (url, r.text)

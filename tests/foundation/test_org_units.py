@@ -213,6 +213,23 @@ def test_non_admins_get_403_on_every_admin_endpoint(shared: Shared, who: str) ->
     assert client.get(f"{UNITS}/{world.units['C1']}", headers=world.h("admin")).json()["name"] == "金色雅筑居民区"
 
 
+@pytest.mark.parametrize("body", [{}, {"name": "\u0085"}, [], {"kind": "planet", "roles": "x"}])
+def test_the_role_is_checked_before_the_body(shared: Shared, body: Any) -> None:
+    """API.md's order of checks: a caller without the role gets 403 whatever it sent (a 422 would
+    tell it which bodies an admin could send); the admin gets the 422."""
+    client, world = shared.client, shared.world
+    writes = [
+        ("POST", UNITS),
+        ("PATCH", f"{UNITS}/{world.units['C1']}"),
+        ("POST", "/api/v1/users"),
+        ("PATCH", f"/api/v1/users/{world.users['sec1']}"),
+    ]
+    for method, url in writes:
+        assert_problem(client.request(method, url, json=body, headers=world.h("sec1")), 403, "forbidden")
+        r = client.request(method, url, json=body, headers=world.h("admin"))
+        assert r.status_code == 422 or (body == {} and method == "PATCH" and r.status_code == 200), (url, r.text)
+
+
 def test_admin_succeeds_on_every_admin_endpoint(client: TestClient, world: World) -> None:
     """The control for the 403 test: the same calls succeed for the admin."""
     for method, url, body in _admin_calls(world):

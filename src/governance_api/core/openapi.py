@@ -69,6 +69,19 @@ def body_ref(name: str, required: bool = False) -> dict[str, Any]:
     return {"required": required, "content": {"application/json": {"schema": {"$ref": REF.format(model=name)}}}}
 
 
+# Bodies of routes that read the raw body and let the service validate it after the caller's role
+# (``raw_body``); their schemas join the document's components, as the machines' step bodies do.
+RAW_BODIES: list[type[BaseModel]] = []
+
+
+def raw_body(model: type[BaseModel]) -> dict[str, Any]:
+    """``openapi_extra`` declaring ``model`` (by reference, as a component) as the required JSON body
+    of a route that takes ``RawBody``: the service checks the role first, then parses (API.md's order
+    of checks: a caller without the role gets 403 whatever it sent)."""
+    RAW_BODIES.append(model)
+    return {"requestBody": body_ref(model.__name__, required=True)}
+
+
 def _inline(schema: Any, defs: dict[str, Any]) -> Any:
     if isinstance(schema, dict):
         if "$ref" in schema:
@@ -102,13 +115,13 @@ def extend_openapi(app: FastAPI, machines: Mapping[str, StateMachine[Any]]) -> N
             return app.openapi_schema
         doc = get_openapi(title=app.title, version=app.version, summary=app.summary, routes=app.routes, servers=SERVERS)
         schemas = doc.setdefault("components", {}).setdefault("schemas", {})
-        for machine in machines.values():
-            for step in machine.steps:
-                schema = step.body.model_json_schema(ref_template=REF)
-                schemas.update(schema.pop("$defs", {}))
-                known = schemas.get(step.body.__name__)
-                assert known in (None, schema), f"two body schemas named {step.body.__name__}"
-                schemas[step.body.__name__] = schema
+        bodies = [step.body for machine in machines.values() for step in machine.steps] + RAW_BODIES
+        for body in bodies:
+            schema = body.model_json_schema(ref_template=REF)
+            schemas.update(schema.pop("$defs", {}))
+            known = schemas.get(body.__name__)
+            assert known in (None, schema), f"two body schemas named {body.__name__}"
+            schemas[body.__name__] = schema
         finish(doc, machines)
         add_links(doc, LINKS)
         app.openapi_schema = doc

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from governance_api.core import errors
 from governance_api.core.actor import Actor
 from governance_api.core.pagination import PageParams, paginate
+from governance_api.core.schemas import parse
 from governance_api.core.scope import street_path
 from governance_api.decisions import repository as repo
 from governance_api.decisions.schemas import CatalogEntryCreate, CatalogEntryRead, CatalogEntryUpdate
@@ -116,8 +117,9 @@ def list_versions(session: Session, actor: Actor, code: str) -> list[CatalogEntr
     return [_read(session, actor, v) for v in versions]
 
 
-def create_entry(session: Session, actor: Actor, data: CatalogEntryCreate) -> CatalogEntryRead:
+def create_entry(session: Session, actor: Actor, raw: Any) -> CatalogEntryRead:
     _require_keeper(actor)
+    data = parse(CatalogEntryCreate, raw)
     departments = _own_departments(session, actor, data.departments)
     if (existing := repo.catalog_entry(session, data.code)) is not None:
         raise errors.Duplicate(f"catalog entry '{data.code}' exists", existing.code)
@@ -139,15 +141,14 @@ def create_entry(session: Session, actor: Actor, data: CatalogEntryCreate) -> Ca
     return _read(session, actor, entry)
 
 
-def update_entry(
-    session: Session, actor: Actor, code: str, data: CatalogEntryUpdate, if_match: int | None
-) -> CatalogEntryRead:
+def update_entry(session: Session, actor: Actor, code: str, raw: Any, if_match: int | None) -> CatalogEntryRead:
     entry = repo.catalog_entry(session, code, lock=True)
     if entry is None:
         raise errors.NotFound(f"no catalog entry '{code}'")
     if if_match is not None and if_match != entry.version:
         raise errors.VersionConflict(f"If-Match does not match version {entry.version}")
     _require_keeper(actor)
+    data = parse(CatalogEntryUpdate, raw)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
     if changes.get("departments") is not None:
         changes["departments"] = _merged_departments(session, actor, entry, data.departments or [])

@@ -14,7 +14,7 @@ from governance_api.core import errors
 from governance_api.core.action_routes import ActivityRoute, add_action_routes, add_activity_routes
 from governance_api.core.deps import CurrentActor, ReadSession, WriteSession
 from governance_api.core.http import IfMatch, RawBody, set_etag
-from governance_api.core.openapi import inline_body
+from governance_api.core.openapi import inline_body, raw_body
 from governance_api.core.pagination import Page, Paging
 from governance_api.core.problems import responses
 from governance_api.core.validators import Time
@@ -59,9 +59,10 @@ def list_catalog(
     status_code=201,
     response_model=CatalogEntryRead,
     responses=responses(errors.Forbidden, errors.NotFound, errors.Duplicate, errors.IdempotencyKeyReuse),
+    openapi_extra=raw_body(CatalogEntryCreate),
 )
 def create_catalog_entry(
-    body: CatalogEntryCreate, response: Response, actor: CurrentActor, session: WriteSession
+    body: RawBody, response: Response, actor: CurrentActor, session: WriteSession
 ) -> CatalogEntryRead:
     """Add an entry (司法所 only). Departments outside your scope are 404."""
     entry = catalog.create_entry(session, actor, body)
@@ -88,10 +89,11 @@ def list_catalog_versions(code: CatalogCode, actor: CurrentActor, session: ReadS
     "/decision-catalog/{code}",
     response_model=CatalogEntryRead,
     responses=responses(errors.Forbidden, errors.NotFound, errors.VersionConflict),
+    openapi_extra=raw_body(CatalogEntryUpdate),
 )
 def update_catalog_entry(
     code: CatalogCode,
-    body: CatalogEntryUpdate,
+    body: RawBody,
     response: Response,
     actor: CurrentActor,
     session: WriteSession,

@@ -5,6 +5,8 @@ from fastapi import APIRouter, Query
 
 from governance_api.core.deps import CurrentActor, ReadSession, WriteSession
 from governance_api.core.errors import Duplicate, Forbidden, NotFound
+from governance_api.core.http import RawBody
+from governance_api.core.openapi import raw_body
 from governance_api.core.pagination import Page, Paging
 from governance_api.core.problems import responses
 from governance_api.org import service
@@ -15,9 +17,13 @@ router = APIRouter(tags=["org"])
 
 
 @router.post(
-    "/org-units", status_code=201, response_model=OrgUnitRead, responses=responses(Forbidden, NotFound, Duplicate)
+    "/org-units",
+    status_code=201,
+    response_model=OrgUnitRead,
+    responses=responses(Forbidden, NotFound, Duplicate),
+    openapi_extra=raw_body(OrgUnitCreate),
 )
-def create_org_unit(body: OrgUnitCreate, actor: CurrentActor, session: WriteSession) -> OrgUnitRead:
+def create_org_unit(body: RawBody, actor: CurrentActor, session: WriteSession) -> OrgUnitRead:
     """Add a unit to the org tree (admin)."""
     return service.create_unit(session, actor, body)
 
@@ -40,14 +46,25 @@ def get_org_unit(unit_id: uuid.UUID, actor: CurrentActor, session: ReadSession) 
     return service.get_unit(session, unit_id)
 
 
-@router.patch("/org-units/{unit_id}", response_model=OrgUnitRead, responses=responses(Forbidden, NotFound))
-def update_org_unit(unit_id: uuid.UUID, body: OrgUnitUpdate, actor: CurrentActor, session: WriteSession) -> OrgUnitRead:
+@router.patch(
+    "/org-units/{unit_id}",
+    response_model=OrgUnitRead,
+    responses=responses(Forbidden, NotFound),
+    openapi_extra=raw_body(OrgUnitUpdate),
+)
+def update_org_unit(unit_id: uuid.UUID, body: RawBody, actor: CurrentActor, session: WriteSession) -> OrgUnitRead:
     """Rename or deactivate a unit (admin). Units never move: records keep their scope."""
     return service.update_unit(session, actor, unit_id, body)
 
 
-@router.post("/users", status_code=201, response_model=UserRead, responses=responses(Forbidden, Duplicate))
-def create_user(body: UserCreate, actor: CurrentActor, session: WriteSession) -> UserRead:
+@router.post(
+    "/users",
+    status_code=201,
+    response_model=UserRead,
+    responses=responses(Forbidden, Duplicate),
+    openapi_extra=raw_body(UserCreate),
+)
+def create_user(body: RawBody, actor: CurrentActor, session: WriteSession) -> UserRead:
     """Create a user with its (role, org unit) assignments (admin)."""
     return service.create_user(session, actor, body)
 
@@ -63,7 +80,12 @@ def get_user(user_id: uuid.UUID, actor: CurrentActor, session: ReadSession) -> U
     return service.get_user(session, actor, user_id)
 
 
-@router.patch("/users/{user_id}", response_model=UserRead, responses=responses(Forbidden, NotFound))
-def update_user(user_id: uuid.UUID, body: UserUpdate, actor: CurrentActor, session: WriteSession) -> UserRead:
+@router.patch(
+    "/users/{user_id}",
+    response_model=UserRead,
+    responses=responses(Forbidden, NotFound),
+    openapi_extra=raw_body(UserUpdate),
+)
+def update_user(user_id: uuid.UUID, body: RawBody, actor: CurrentActor, session: WriteSession) -> UserRead:
     """Change a user's profile, password, active flag or role assignments (admin)."""
     return service.update_user(session, actor, user_id, body)

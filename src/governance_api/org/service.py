@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -9,6 +10,7 @@ from sqlalchemy.orm import Session
 from governance_api.core.actor import Actor
 from governance_api.core.errors import Duplicate, Forbidden, NotFound, ValidationFailed
 from governance_api.core.pagination import PageParams, paginate
+from governance_api.core.schemas import parse
 from governance_api.models.org import OrgUnit, RoleAssignment, User
 from governance_api.org import repository as repo
 from governance_api.org.schemas import (
@@ -41,8 +43,9 @@ def require_admin(actor: Actor) -> None:
         raise Forbidden("only an administrator may do this")
 
 
-def create_unit(session: Session, actor: Actor, data: OrgUnitCreate) -> OrgUnitRead:
+def create_unit(session: Session, actor: Actor, raw: Any) -> OrgUnitRead:
     require_admin(actor)
+    data = parse(OrgUnitCreate, raw)
     parent = repo.get_unit(session, data.parent_id) if data.parent_id else None
     if data.parent_id and parent is None:
         raise NotFound("no such parent unit")
@@ -66,11 +69,12 @@ def create_unit(session: Session, actor: Actor, data: OrgUnitCreate) -> OrgUnitR
     return OrgUnitRead.model_validate(unit)
 
 
-def update_unit(session: Session, actor: Actor, unit_id: uuid.UUID, data: OrgUnitUpdate) -> OrgUnitRead:
+def update_unit(session: Session, actor: Actor, unit_id: uuid.UUID, raw: Any) -> OrgUnitRead:
     require_admin(actor)
     unit = repo.get_unit(session, unit_id)
     if unit is None:
         raise NotFound("no such org unit")
+    data = parse(OrgUnitUpdate, raw)
     for name, value in data.model_dump(exclude_unset=True).items():
         if value is None:
             raise ValidationFailed.one(f"body.{name}", "may not be null")
@@ -138,10 +142,11 @@ def user_read(user: User) -> UserRead:
     )
 
 
-def create_user(session: Session, actor: Actor | None, data: UserCreate) -> UserRead:
-    """Create a user; ``actor`` None only from the CLI (``create-admin``)."""
+def create_user(session: Session, actor: Actor | None, raw: Any) -> UserRead:
+    """Create a user; ``actor`` None only from the CLI (``create-admin``), which passes a ``UserCreate``."""
     if actor is not None:
         require_admin(actor)
+    data = parse(UserCreate, raw)
     if existing := repo.get_user_by_username(session, data.username):
         raise Duplicate(f"username '{data.username}' is taken", str(existing.id))
     user = User(
@@ -159,11 +164,12 @@ def create_user(session: Session, actor: Actor | None, data: UserCreate) -> User
     return user_read(user)
 
 
-def update_user(session: Session, actor: Actor, user_id: uuid.UUID, data: UserUpdate) -> UserRead:
+def update_user(session: Session, actor: Actor, user_id: uuid.UUID, raw: Any) -> UserRead:
     require_admin(actor)
     user = repo.get_user(session, user_id)
     if user is None:
         raise NotFound("no such user")
+    data = parse(UserUpdate, raw)
     for name in data.model_fields_set:  # only the phone may be removed with null
         if getattr(data, name) is None and name != "phone":
             raise ValidationFailed.one(f"body.{name}", "may not be null")
