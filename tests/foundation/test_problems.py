@@ -63,8 +63,13 @@ def test_wrong_content_type_is_400(shared: Shared, nothing_written: None, ctype:
 
 
 def test_missing_content_type_is_400(client: TestClient, world: World, nothing_written: None) -> None:
+    """Every route that takes a body, typed or read raw (validated after scope and role), asks for
+    JSON the same way: a body without a Content-Type is 400."""
     raw = json.dumps(unit_body("street", "no-ctype")).encode()
     assert_problem(client.post(UNITS, content=raw, headers=world.h("admin")), 400, "bad_request")
+    dispute = {"community_id": str(world.units["C1"]), "channel": "walk_in", "category": "neighbor"}
+    raw = json.dumps(dispute | {"title": "噪音", "description": "夜间噪音", "parties": []}).encode()
+    assert_problem(client.post("/api/v1/disputes", content=raw, headers=world.h("staff1")), 400, "bad_request")
 
 
 def test_json_with_charset_and_problem_suffix_is_fine(client: TestClient, world: World) -> None:
