@@ -10,7 +10,7 @@ caller's scope is 404, existence is not leaked; never 200, 403, 409, 422 or 500)
   grids (DOMAIN §1), against the records of the other communities, leaving out any record the caller
   works on (its reporter or any actor in its history, a task force's lead, a filing's target).
 
-The records are the demo world's (``governance-api seed-demo``: every state of both machines, with
+The records are the demo world's (``governance-api seed-demo``: every state of every machine, with
 filings and review conditions). For an action or activity the matrix prefers records in the states
 the step starts from (read from /meta/state-machines), where a check made after scope would admit it.
 Each (operation, caller) pair gets ``PER_PAIR`` records, rotated so that different callers hit
@@ -49,11 +49,13 @@ OPEN_READS = {
     "except reading units); DOMAIN §1 scopes records, not units",
 }
 PREFIX = "/api/v1"
+# Each state machine's records, by machine name: the collection they are listed and read under.
+RESOURCES = {"decision": "/decisions", "dispute": "/disputes", "evaluation": "/evaluations"}
 
 
 @dataclass
 class Record:
-    machine: str  # "decision" | "dispute"
+    machine: str  # a key of RESOURCES
     id: str
     state: str
     community: str
@@ -87,7 +89,7 @@ def load_world(admin: Api) -> tuple[list[Record], dict[str, Any], dict[str, dict
 
     users = {u["id"]: u for u in pages(admin, "/users")}
     records = []
-    for machine, path in (("decision", "/decisions"), ("dispute", "/disputes")):
+    for machine, path in RESOURCES.items():
         for item in pages(admin, path):
             record = Record(machine, item["id"], item["state"], _community(units, item["community_id"]))
             for entry in pages(admin, f"{path}/{item['id']}/history"):
@@ -102,7 +104,7 @@ def load_world(admin: Api) -> tuple[list[Record], dict[str, Any], dict[str, dict
                             if role["role"] == filing["target_role"] and _above(units, role["org_unit_id"], filing):
                                 record.involved.add(user["id"])
                 record.conditions = [c["id"] for c in admin.ok("GET", f"{path}/{item['id']}/conditions")["items"]]
-            else:
+            elif machine == "dispute":
                 full = admin.ok("GET", f"{path}/{item['id']}")
                 if full.get("task_force"):
                     record.involved.add(str(full["task_force"]["lead_user_id"]))
@@ -161,7 +163,7 @@ ROLES = {
 def starting_states(admin: Api) -> dict[tuple[str, str], set[str]]:
     """(machine, step code) → the states the action starts from or the activity is done in."""
     states: dict[tuple[str, str], set[str]] = {}
-    for machine in ("decision", "dispute"):
+    for machine in RESOURCES:
         meta = admin.ok("GET", f"/meta/state-machines/{machine}")
         for action in meta["actions"]:
             states[(machine, action["code"])] = set(action["from"])
@@ -251,7 +253,7 @@ def record_calls(
     callers: list[Caller],
     rotation: "itertools.count[int]",
 ) -> list[Call]:
-    machine = "decision" if path.startswith(PREFIX + "/decisions") else "dispute"
+    machine = next(m for m, collection in RESOURCES.items() if path.startswith(f"{PREFIX}{collection}/"))
     code = step_code(operation, path, [c for m, c in states if m == machine])
     candidates = [r for r in records if r.machine == machine]
     if "filing_id" in params:
@@ -313,7 +315,7 @@ def main(base: str) -> int:
     calls, not_in_matrix = plan(doc, records, units, users, states, callers)
     for caller in callers:  # lists: another street's callers see none of the demo street's records
         if caller.community is None:
-            for path in ("/decisions", "/disputes"):
+            for path in RESOURCES.values():
                 calls.append(Call(f"GET {PREFIX}{path}", caller, "get", path, None, 200, "the list"))
     ready = time.monotonic()
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -321,8 +323,8 @@ def main(base: str) -> int:
 
     operations = {c.label for c in calls}
     print(
-        f"records: {sum(r.machine == 'decision' for r in records)} decisions and "
-        f"{sum(r.machine == 'dispute' for r in records)} disputes of the demo street; callers: {len(callers)} "
+        f"records of the demo street: {', '.join(f'{sum(r.machine == m for r in records)} {m}s' for m in RESOURCES)}; "
+        f"callers: {len(callers)} "
         f"({sum(c.community is None for c in callers)} of another street, one per role but admin; "
         f"{sum(c.community is not None for c in callers)} of another community)"
     )

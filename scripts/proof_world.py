@@ -121,6 +121,7 @@ def dictionaries(base: str, directory: str) -> None:
     units = _all(admin, "/org-units")
     decisions = _all(admin, "/decisions")
     disputes = _all(admin, "/disputes")
+    evaluations = _all(admin, "/evaluations")
     values = {
         "communities": [u["id"] for u in units if u["kind"] == "community"],
         "grids": [u["id"] for u in units if u["kind"] == "grid"],
@@ -128,6 +129,7 @@ def dictionaries(base: str, directory: str) -> None:
         "users": [u["id"] for u in _all(admin, "/users")],
         "decisions": [d["id"] for d in decisions],
         "disputes": [d["id"] for d in disputes],
+        "evaluations": [e["id"] for e in evaluations],
         "tracking_codes": [d["tracking_code"] for d in disputes],
         "filings": [f["id"] for d in decisions for f in _all(admin, f"/decisions/{d['id']}/filings")],
         "conditions": [c["id"] for d in decisions for c in _all(admin, f"/decisions/{d['id']}/conditions")],

@@ -39,3 +39,9 @@ ALLOWED_PARENTS: dict[OrgKind, tuple[OrgKind | None, ...]] = {
     OrgKind.grid: (OrgKind.community,),
     OrgKind.department: (OrgKind.street,),
 }
+
+# Roles that see the governance work of DOMAIN §4 (working bodies, meetings, patrols, evaluations …)
+# by scope: the street's and the community's staff. Residents and the other outside roles see none of
+# it (§4: "residents see none of it"); an admin sees everything without a role on the unit.
+OUTSIDE_ROLES = (Role.resident, Role.owners_committee, Role.property_manager, Role.integration_client)
+STAFF_ROLES = tuple(r for r in Role if r not in (Role.admin, *OUTSIDE_ROLES))

@@ -1,6 +1,6 @@
 """``seed-demo`` on a fresh database: one seed (it takes seconds), then everything checked on it.
 
-The world must cover every state of both machines (taken from their definitions, so a new state
+The world must cover every state of every machine (taken from their definitions, so a new state
 fails here until the demo shows it), every level of the ladder and every role; a second run must
 change nothing; and a demo user must be able to sign in with the password and see records."""
 
@@ -15,14 +15,23 @@ from governance_api.decisions.machine import DECISION_MACHINE
 from governance_api.demo import DEMO_PASSWORD, seed_demo
 from governance_api.disputes.machine import DISPUTE_MACHINE
 from governance_api.disputes.vocab import Level
+from governance_api.evaluations.machine import EVALUATION_MACHINE
 from governance_api.models.decisions import Decision
 from governance_api.models.disputes import Dispute
+from governance_api.models.evaluations import Evaluation
 from governance_api.models.org import OrgUnit, RoleAssignment, User
 from governance_api.models.records import TransitionRecord
 from governance_api.roles import Role
 from governance_api.settings import Settings
 
-COUNTED = {"units": OrgUnit, "users": User, "decisions": Decision, "disputes": Dispute, "history": TransitionRecord}
+COUNTED = {
+    "units": OrgUnit,
+    "users": User,
+    "decisions": Decision,
+    "disputes": Dispute,
+    "evaluations": Evaluation,
+    "history": TransitionRecord,
+}
 
 
 def _counts(db: Database) -> dict[str, int]:
@@ -57,6 +66,8 @@ def test_seed_demo_builds_every_state_once(settings: Settings, db: Database) -> 
     dispute_states = _present(db, select(Dispute.state))
     assert {s.code for s in DECISION_MACHINE.states} <= decision_states
     assert {s.code for s in DISPUTE_MACHINE.states} <= dispute_states
+    assert {s.code for s in EVALUATION_MACHINE.states} <= _present(db, select(Evaluation.state))
+    assert first["evaluations"] == 5  # one per demo community, this year
     assert {level.value for level in Level} <= _present(db, select(Dispute.level))
     assert {role.value for role in Role} <= _present(db, select(RoleAssignment.role))
 

@@ -5,6 +5,7 @@ from collections.abc import Mapping
 from governance_api.core.vocab import Labelled
 from governance_api.decisions import vocab as dv
 from governance_api.disputes import vocab as sv
+from governance_api.evaluations import vocab as ev
 from governance_api.machines import MACHINES
 from governance_api.roles import OrgKind, Role
 
@@ -31,6 +32,8 @@ ENUMS: tuple[type[Labelled], ...] = (
     sv.AgreementStatus,
     sv.EscalationDecision,
     sv.Route,
+    ev.Grade,
+    ev.Nomination,
 )
 
 
