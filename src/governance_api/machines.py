@@ -3,8 +3,12 @@
 
 from typing import Any
 
+from governance_api.bodies.machine import BODY_MACHINE
+from governance_api.buildings.machine import BUILDING_MACHINE
 from governance_api.core.machine import StateMachine
 from governance_api.decisions.machine import DECISION_MACHINE
 from governance_api.disputes.machine import DISPUTE_MACHINE
 
-MACHINES: dict[str, StateMachine[Any]] = {m.name: m for m in (DECISION_MACHINE, DISPUTE_MACHINE)}
+MACHINES: dict[str, StateMachine[Any]] = {
+    m.name: m for m in (DECISION_MACHINE, DISPUTE_MACHINE, BUILDING_MACHINE, BODY_MACHINE)
+}

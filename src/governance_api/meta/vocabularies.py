@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+from governance_api.bodies import vocab as bv
 from governance_api.core.vocab import Labelled
 from governance_api.decisions import vocab as dv
 from governance_api.disputes import vocab as sv
@@ -31,6 +32,8 @@ ENUMS: tuple[type[Labelled], ...] = (
     sv.AgreementStatus,
     sv.EscalationDecision,
     sv.Route,
+    bv.BodyKind,
+    bv.MemberPosition,
 )
 
 
