@@ -1,8 +1,6 @@
 """The working body's activities (活动): its members join and leave (DOMAIN.md §4.1). A membership
 is never deleted: ending it records its last day, so the body's composition on any day stays known."""
 
-from typing import Any
-
 from sqlalchemy.orm import Session
 
 from governance_api.bodies import repository as repo
@@ -17,14 +15,14 @@ Ctx = WriteContext[WorkingBody]
 MANAGERS = BodyManagers()
 
 
-def _new_member(ctx: Ctx) -> tuple[str, Any]:
-    """The member's name: given, or the user's display name (validated in ``_member_fits``)."""
+def _name_of(ctx: Ctx) -> str:
+    """The member's name: as given, or for a user left unnamed, the user's display name."""
     data: MemberCreate = ctx.body
     if data.name is not None:
-        return data.name, data
+        return data.name
     user = repo.active_user(ctx.session, data.user_id) if data.user_id else None
     assert user is not None, "_member_fits found the user"
-    return user.display_name, data
+    return user.display_name
 
 
 def _member_fits(ctx: Ctx) -> None:
@@ -38,7 +36,7 @@ def _one_seat_each(ctx: Ctx) -> None:
     """One 组长 at a time, and a user sits once at a time: a second membership whose period meets a
     recorded one is a duplicate (409 with the existing one's id)."""
     data: MemberCreate = ctx.body
-    for m in ctx.session.scalars(repo.overlapping(ctx.session, ctx.aggregate.id, data.from_date, data.to_date)):
+    for m in ctx.session.scalars(repo.overlapping(ctx.aggregate.id, data.from_date, data.to_date)):
         if data.user_id is not None and m.user_id == data.user_id:
             raise errors.Duplicate("this user is a member for that period already", existing_id=str(m.id))
         if data.position == MemberPosition.leader and m.position == MemberPosition.leader.value:
@@ -46,7 +44,8 @@ def _one_seat_each(ctx: Ctx) -> None:
 
 
 def _add_member(ctx: Ctx) -> BodyMember:
-    name, data = _new_member(ctx)
+    data: MemberCreate = ctx.body
+    name = _name_of(ctx)
     m = BodyMember(
         body_id=ctx.aggregate.id,
         user_id=data.user_id,

@@ -68,9 +68,7 @@ def member(session: Session, body_id: uuid.UUID, member_id: uuid.UUID) -> BodyMe
     return session.scalar(select(BodyMember).where(BodyMember.id == member_id, BodyMember.body_id == body_id))
 
 
-def overlapping(
-    session: Session, body_id: uuid.UUID, from_date: dt.date, to_date: dt.date | None
-) -> Select[BodyMember]:
+def overlapping(body_id: uuid.UUID, from_date: dt.date, to_date: dt.date | None) -> Select[BodyMember]:
     """Memberships of the body whose period meets ``from_date``…``to_date`` (open-ended: None)."""
     stmt = select(BodyMember).where(
         BodyMember.body_id == body_id, or_(BodyMember.to_date.is_(None), BodyMember.to_date >= from_date)
