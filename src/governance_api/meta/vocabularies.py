@@ -41,7 +41,7 @@ def vocabularies() -> dict[str, Mapping[str, str]]:
     """Name → {code: zh label}: the enums above, then each machine's states, actions, activities."""
     out: dict[str, Mapping[str, str]] = {e.__name__: e.labels() for e in ENUMS}
     for machine in MACHINES.values():
-        title = machine.name.capitalize()
+        title = "".join(word.capitalize() for word in machine.name.split("_"))  # working_body → WorkingBody
         out[f"{title}State"] = machine.state_labels
         out[f"{title}Action"] = machine.action_labels
         out[f"{title}Activity"] = machine.activity_labels
