@@ -10,7 +10,7 @@ caller's scope is 404, existence is not leaked; never 200, 403, 409, 422 or 500)
   grids (DOMAIN §1), against the records of the other communities, leaving out any record the caller
   works on (its reporter or any actor in its history, a task force's lead, a filing's target).
 
-The records are the demo world's (``governance-api seed-demo``: every state of every machine, with
+The records are the demo world's (``governance-api seed-demo``: every state of both machines, with
 filings and review conditions). For an action or activity the matrix prefers records in the states
 the step starts from (read from /meta/state-machines), where a check made after scope would admit it.
 Each (operation, caller) pair gets ``PER_PAIR`` records, rotated so that different callers hit
@@ -34,7 +34,15 @@ from typing import Any
 from proof_world import Api, as_user, second_street
 
 PER_PAIR = 2
-RECORD_PARAMS = {"item_id", "filing_id", "condition_id"}
+RECORD_PARAMS = {"item_id", "filing_id", "condition_id", "member_id"}
+# The machine whose records a path under PREFIX addresses, by its first segment.
+RESOURCES = {
+    "/decisions": "decision",
+    "/disputes": "dispute",
+    "/buildings": "building",
+    "/working-bodies": "working_body",
+    "/evaluations": "evaluation",
+}
 # Path parameters that name no record of a machine, and why their operations are not in the matrix.
 NOT_RECORDS = {
     "code": "the decision catalog is shared by the streets of a deployment (DOMAIN §2.1)",
@@ -49,19 +57,18 @@ OPEN_READS = {
     "except reading units); DOMAIN §1 scopes records, not units",
 }
 PREFIX = "/api/v1"
-# Each state machine's records, by machine name: the collection they are listed and read under.
-RESOURCES = {"decision": "/decisions", "dispute": "/disputes", "evaluation": "/evaluations"}
 
 
 @dataclass
 class Record:
-    machine: str  # a key of RESOURCES
+    machine: str  # a value of RESOURCES
     id: str
     state: str
     community: str
     involved: set[str] = field(default_factory=set)  # user ids that may see it beyond their scope
     filings: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -89,7 +96,7 @@ def load_world(admin: Api) -> tuple[list[Record], dict[str, Any], dict[str, dict
 
     users = {u["id"]: u for u in pages(admin, "/users")}
     records = []
-    for machine, path in RESOURCES.items():
+    for machine, path in (("decision", "/decisions"), ("dispute", "/disputes")):
         for item in pages(admin, path):
             record = Record(machine, item["id"], item["state"], _community(units, item["community_id"]))
             for entry in pages(admin, f"{path}/{item['id']}/history"):
@@ -104,10 +111,22 @@ def load_world(admin: Api) -> tuple[list[Record], dict[str, Any], dict[str, dict
                             if role["role"] == filing["target_role"] and _above(units, role["org_unit_id"], filing):
                                 record.involved.add(user["id"])
                 record.conditions = [c["id"] for c in admin.ok("GET", f"{path}/{item['id']}/conditions")["items"]]
-            elif machine == "dispute":
+            else:
                 full = admin.ok("GET", f"{path}/{item['id']}")
                 if full.get("task_force"):
                     record.involved.add(str(full["task_force"]["lead_user_id"]))
+            records.append(record)
+    for machine, path in (
+        ("building", "/buildings"),
+        ("working_body", "/working-bodies"),
+        ("evaluation", "/evaluations"),
+    ):
+        for item in pages(admin, path):  # governance work: seen by scope only (DOMAIN §4 intro)
+            unit = item.get("community_id") or item["org_unit_id"]
+            if not units[unit]["code"].startswith("demo-"):  # the second street's own (proof_world)
+                continue
+            record = Record(machine, item["id"], item["state"], _community(units, unit))
+            record.members = [m["id"] for m in item.get("members", [])]
             records.append(record)
     return records, units, users
 
@@ -163,7 +182,7 @@ ROLES = {
 def starting_states(admin: Api) -> dict[tuple[str, str], set[str]]:
     """(machine, step code) → the states the action starts from or the activity is done in."""
     states: dict[tuple[str, str], set[str]] = {}
-    for machine in RESOURCES:
+    for machine in RESOURCES.values():
         meta = admin.ok("GET", f"/meta/state-machines/{machine}")
         for action in meta["actions"]:
             states[(machine, action["code"])] = set(action["from"])
@@ -202,6 +221,7 @@ class Call:
     body: Any
     expect: int  # 404 not_found for records; 403 forbidden for an admin-only operation, whatever the id
     about: str
+    demo_ids: frozenset[str] = frozenset()  # a list read: the demo street's records it must not show
 
 
 def plan(
@@ -253,13 +273,15 @@ def record_calls(
     callers: list[Caller],
     rotation: "itertools.count[int]",
 ) -> list[Call]:
-    machine = next(m for m, collection in RESOURCES.items() if path.startswith(f"{PREFIX}{collection}/"))
+    machine = RESOURCES["/" + path.removeprefix(PREFIX + "/").split("/")[0]]
     code = step_code(operation, path, [c for m, c in states if m == machine])
     candidates = [r for r in records if r.machine == machine]
     if "filing_id" in params:
         candidates = [r for r in candidates if r.filings]
     if "condition_id" in params:
         candidates = [r for r in candidates if r.conditions]
+    if "member_id" in params:
+        candidates = [r for r in candidates if r.members]
     preferred = states.get((machine, code))
     if preferred:
         candidates = [r for r in candidates if r.state in preferred] or candidates
@@ -277,6 +299,7 @@ def record_calls(
                 "item_id": record.id,
                 "filing_id": (record.filings or [""])[0],
                 "condition_id": (record.conditions or [""])[0],
+                "member_id": (record.members or [""])[0],
             }
             about = f"the {record.machine} {record.id} ({record.state})"
             calls.append(Call(label, caller, label.split()[0].lower(), _fill(path, ids), body, 404, about))
@@ -315,16 +338,17 @@ def main(base: str) -> int:
     calls, not_in_matrix = plan(doc, records, units, users, states, callers)
     for caller in callers:  # lists: another street's callers see none of the demo street's records
         if caller.community is None:
-            for path in RESOURCES.values():
-                calls.append(Call(f"GET {PREFIX}{path}", caller, "get", path, None, 200, "the list"))
+            for path in RESOURCES:
+                demo = frozenset(r.id for r in records)
+                calls.append(Call(f"GET {PREFIX}{path}", caller, "get", path, None, 200, "the list", demo))
     ready = time.monotonic()
     with ThreadPoolExecutor(max_workers=4) as pool:
         leaks = [leak for leak in pool.map(send_or_list, calls) if leak]
 
     operations = {c.label for c in calls}
     print(
-        f"records of the demo street: {', '.join(f'{sum(r.machine == m for r in records)} {m}s' for m in RESOURCES)}; "
-        f"callers: {len(callers)} "
+        f"records: {sum(r.machine == 'decision' for r in records)} decisions and "
+        f"{sum(r.machine == 'dispute' for r in records)} disputes of the demo street; callers: {len(callers)} "
         f"({sum(c.community is None for c in callers)} of another street, one per role but admin; "
         f"{sum(c.community is not None for c in callers)} of another community)"
     )
@@ -351,9 +375,10 @@ def send_or_list(call: Call) -> str | None:
         return send(call)
     response = call.caller.api.call("GET", call.url)
     items = response.json().get("items", []) if response.status_code == 200 else None
-    if items == []:
+    shown = None if items is None else [i for i in items if i.get("id") in call.demo_ids]
+    if shown == []:  # the second street's own records (proof_world) may be listed, the demo street's not
         return None
-    return f"{call.label} as {call.caller.username}: {response.status_code}, {len(items or [])} demo-street records"
+    return f"{call.label} as {call.caller.username}: {response.status_code}, {len(shown or [])} demo-street records"
 
 
 def _code(response: Any) -> str | None:

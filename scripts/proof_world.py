@@ -2,7 +2,8 @@
 
 The demo world (``governance-api seed-demo``) has one street. The proofs need callers who must not
 reach its records: this adds 北站路街道 (``proof-north``) with a community, a grid, two departments
-and one user for every role but admin (``north_<role>``, the demo password), and no records.
+and one user for every role but admin (``north_<role>``, the demo password), and no decisions or
+disputes; it has a building and its working bodies (``governance_records``).
 
     python scripts/proof_world.py API_URL          prints {"<role>": "<username>", ...} as JSON
     python scripts/proof_world.py API_URL DIR      also writes DIR/<name>.dict: the ids of the demo
@@ -100,7 +101,23 @@ def second_street(base: str) -> dict[str, str]:
         }
         admin.ok("POST", "/users", json=body)
         users[role] = username
+    governance_records(base, units)
     return users
+
+
+def governance_records(base: str, units: dict[str, str]) -> None:
+    """The second street's own buildings and working bodies (DOMAIN §4.1, §4.6): records of those
+    kinds that the demo street's callers must not reach."""
+    staff = as_user(base, "north_community_staff")
+    staff.ok("POST", "/buildings", json={"community_id": units["-c1"], "code": "1", "name": "北站新村1号楼"})
+    secretary = as_user(base, "north_community_secretary")
+    group = {"kind": "governance_group", "org_unit_id": units["-c1"], "name": "北站新村依法治理工作小组"}
+    body_id = secretary.ok("POST", "/working-bodies", json=group)["id"]
+    member = {"name": "北站业委会主任", "position": "member", "duty": "业委会主任", "from_date": "2026-01-01"}
+    secretary.ok("POST", f"/working-bodies/{body_id}/members", json=member)
+    leader = as_user(base, "north_political_legal_secretary")
+    task_force = {"kind": "street_task_force", "org_unit_id": units[""], "name": "北站路街道依法治理工作专班"}
+    leader.ok("POST", "/working-bodies", json=task_force)
 
 
 def _all(api: Api, path: str) -> list[dict[str, Any]]:
@@ -122,6 +139,7 @@ def dictionaries(base: str, directory: str) -> None:
     decisions = _all(admin, "/decisions")
     disputes = _all(admin, "/disputes")
     evaluations = _all(admin, "/evaluations")
+    bodies = _all(admin, "/working-bodies")
     values = {
         "communities": [u["id"] for u in units if u["kind"] == "community"],
         "grids": [u["id"] for u in units if u["kind"] == "grid"],
@@ -135,6 +153,9 @@ def dictionaries(base: str, directory: str) -> None:
         "conditions": [c["id"] for d in decisions for c in _all(admin, f"/decisions/{d['id']}/conditions")],
         "catalog_codes": [e["code"] for e in _all(admin, "/decision-catalog")],
         "dispute_categories": [c["code"] for c in _all(admin, "/dispute-categories")],
+        "buildings": [b["id"] for b in _all(admin, "/buildings")],
+        "working_bodies": [b["id"] for b in bodies],
+        "members": [m["id"] for b in bodies for m in b["members"]],
     }
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)

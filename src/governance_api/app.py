@@ -9,6 +9,8 @@ from fastapi import Depends, FastAPI
 
 from governance_api import __version__
 from governance_api.auth.router import router as auth_router
+from governance_api.bodies.router import router as bodies_router
+from governance_api.buildings.router import router as buildings_router
 from governance_api.core import problems
 from governance_api.core.actor import ActorCache
 from governance_api.core.http import refuse_nul
@@ -78,7 +80,16 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(health_router)
     # Each domain router straight onto the app: a request is matched against one level of routers,
     # not an API router's and then its children's.
-    for router in (auth_router, org_router, meta_router, decisions_router, disputes_router, evaluations_router):
+    for router in (
+        auth_router,
+        org_router,
+        meta_router,
+        decisions_router,
+        disputes_router,
+        evaluations_router,
+        buildings_router,
+        bodies_router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
     install_docs(app, f"{API_PREFIX}/docs", f"{API_PREFIX}/openapi.json")
 

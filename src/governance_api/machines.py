@@ -3,9 +3,13 @@
 
 from typing import Any
 
+from governance_api.bodies.machine import BODY_MACHINE
+from governance_api.buildings.machine import BUILDING_MACHINE
 from governance_api.core.machine import StateMachine
 from governance_api.decisions.machine import DECISION_MACHINE
 from governance_api.disputes.machine import DISPUTE_MACHINE
 from governance_api.evaluations.machine import EVALUATION_MACHINE
 
-MACHINES: dict[str, StateMachine[Any]] = {m.name: m for m in (DECISION_MACHINE, DISPUTE_MACHINE, EVALUATION_MACHINE)}
+MACHINES: dict[str, StateMachine[Any]] = {
+    m.name: m for m in (DECISION_MACHINE, DISPUTE_MACHINE, EVALUATION_MACHINE, BUILDING_MACHINE, BODY_MACHINE)
+}

@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+from governance_api.bodies import vocab as bv
 from governance_api.core.vocab import Labelled
 from governance_api.decisions import vocab as dv
 from governance_api.disputes import vocab as sv
@@ -34,6 +35,8 @@ ENUMS: tuple[type[Labelled], ...] = (
     sv.Route,
     ev.Grade,
     ev.Nomination,
+    bv.BodyKind,
+    bv.MemberPosition,
 )
 
 
@@ -41,7 +44,7 @@ def vocabularies() -> dict[str, Mapping[str, str]]:
     """Name → {code: zh label}: the enums above, then each machine's states, actions, activities."""
     out: dict[str, Mapping[str, str]] = {e.__name__: e.labels() for e in ENUMS}
     for machine in MACHINES.values():
-        title = machine.name.capitalize()
+        title = "".join(word.capitalize() for word in machine.name.split("_"))  # working_body → WorkingBody
         out[f"{title}State"] = machine.state_labels
         out[f"{title}Action"] = machine.action_labels
         out[f"{title}Activity"] = machine.activity_labels

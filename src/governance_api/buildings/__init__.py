@@ -1,0 +1,1 @@
+"""Buildings (楼栋) of a community: DOMAIN.md §4.6."""

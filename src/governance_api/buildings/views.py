@@ -1,0 +1,23 @@
+"""The building's read for a caller."""
+
+from governance_api.buildings.machine import BUILDING_MACHINE as MACHINE
+from governance_api.buildings.schemas import BuildingRead
+from governance_api.core.actor import Actor
+from governance_api.models.governance import Building
+
+
+def to_read(b: Building, actor: Actor) -> BuildingRead:
+    return BuildingRead(
+        id=b.id,
+        state=b.state,
+        state_label=MACHINE.label_of(b.state),
+        version=b.version,
+        allowed_actions=MACHINE.allowed_actions(b, actor),
+        allowed_activities=MACHINE.allowed_activities(b, actor),
+        created_at=b.created_at,
+        updated_at=b.updated_at,
+        community_id=b.org_unit_id,
+        code=b.code,
+        name=b.name,
+        created_by_id=b.created_by_id,
+    )
