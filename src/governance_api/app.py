@@ -26,6 +26,7 @@ from governance_api.decisions.router import router as decisions_router
 from governance_api.disputes.router import router as disputes_router
 from governance_api.health.router import router as health_router
 from governance_api.machines import MACHINES
+from governance_api.meetings.router import router as meetings_router
 from governance_api.meta.docs import install_docs
 from governance_api.meta.router import router as meta_router
 from governance_api.org.router import router as org_router
@@ -77,7 +78,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(health_router)
     # Each domain router straight onto the app: a request is matched against one level of routers,
     # not an API router's and then its children's.
-    for router in (auth_router, org_router, meta_router, decisions_router, disputes_router):
+    for router in (auth_router, org_router, meta_router, decisions_router, disputes_router, meetings_router):
         app.include_router(router, prefix=API_PREFIX)
     install_docs(app, f"{API_PREFIX}/docs", f"{API_PREFIX}/openapi.json")
 
