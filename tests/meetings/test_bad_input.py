@@ -8,8 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from disputes.factories import dispute_body
-from meetings.factories import API, community_meeting, counts, create, done, joint_consultation, ok, problem, record
 from governance_api.roles import Role
+from meetings.factories import API, community_meeting, counts, create, done, joint_consultation, ok, problem, record
 from world import World
 
 FUTURE = (dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
