@@ -18,7 +18,12 @@ from governance_api.core.problems import responses
 from governance_api.core.validators import Time
 from governance_api.meetings import service
 from governance_api.meetings.machine import MEETING_MACHINE
-from governance_api.meetings.schemas import GovernanceMeetingCreate, GovernanceMeetingRead, MeetingHistoryRead
+from governance_api.meetings.schemas import (
+    GovernanceMeetingCreate,
+    GovernanceMeetingRead,
+    MeetingHistoryRead,
+    MeetingResolutionRead,
+)
 from governance_api.meetings.vocab import GovernanceMeetingKind
 
 router = APIRouter(tags=["meetings"])
@@ -81,6 +86,14 @@ def get_meeting(
 @router.get("/meetings/{item_id}/history", response_model=Page[MeetingHistoryRead], responses=READ_ERRORS)
 def meeting_history(item_id: uuid.UUID, actor: CurrentActor, session: ReadSession) -> Page[MeetingHistoryRead]:
     return service.history(session, actor, item_id)
+
+
+@router.get("/meetings/{item_id}/resolutions", response_model=Page[MeetingResolutionRead], responses=READ_ERRORS)
+def list_meeting_resolutions(
+    item_id: uuid.UUID, actor: CurrentActor, session: ReadSession
+) -> Page[MeetingResolutionRead]:
+    """The meeting's resolutions (决议事项), in the order recorded, with their 闭环."""
+    return service.list_resolutions(session, actor, item_id)
 
 
 ACTIVITY_ROUTES = {

@@ -78,6 +78,11 @@ def history(session: Session, actor: Actor, meeting_id: uuid.UUID) -> Page[Meeti
     return Page.whole([MeetingHistoryRead.of(r) for r in history_of(session, MACHINE.name, m.id)])
 
 
+def list_resolutions(session: Session, actor: Actor, meeting_id: uuid.UUID) -> Page[MeetingResolutionRead]:
+    m = _visible(session, actor, meeting_id)
+    return Page.whole([MeetingResolutionRead.model_validate(r) for r in m.resolutions])
+
+
 def _unit_in_scope(session: Session, actor: Actor, unit_id: uuid.UUID) -> OrgUnit:
     unit = repo.unit(session, unit_id)
     if unit is None or not actor.reaches(unit.path):
