@@ -34,7 +34,7 @@ from typing import Any
 from proof_world import Api, as_user, second_street
 
 PER_PAIR = 2
-RECORD_PARAMS = {"item_id", "filing_id", "condition_id"}
+RECORD_PARAMS = {"item_id", "filing_id", "condition_id", "resolution_id"}
 # Path parameters that name no record of a machine, and why their operations are not in the matrix.
 NOT_RECORDS = {
     "code": "the decision catalog is shared by the streets of a deployment (DOMAIN §2.1)",
@@ -53,13 +53,14 @@ PREFIX = "/api/v1"
 
 @dataclass
 class Record:
-    machine: str  # "decision" | "dispute"
+    machine: str  # "decision" | "dispute" | "meeting"
     id: str
     state: str
     community: str
     involved: set[str] = field(default_factory=set)  # user ids that may see it beyond their scope
     filings: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
+    resolutions: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -107,6 +108,10 @@ def load_world(admin: Api) -> tuple[list[Record], dict[str, Any], dict[str, dict
                 if full.get("task_force"):
                     record.involved.add(str(full["task_force"]["lead_user_id"]))
             records.append(record)
+    for item in pages(admin, "/meetings"):  # visible by scope alone (DOMAIN §4): no one is involved beyond it
+        record = Record("meeting", item["id"], item["state"], _community(units, item["org_unit_id"]))
+        record.resolutions = [r["id"] for r in item["resolutions"]]
+        records.append(record)
     return records, units, users
 
 
@@ -161,7 +166,7 @@ ROLES = {
 def starting_states(admin: Api) -> dict[tuple[str, str], set[str]]:
     """(machine, step code) → the states the action starts from or the activity is done in."""
     states: dict[tuple[str, str], set[str]] = {}
-    for machine in ("decision", "dispute"):
+    for machine in ("decision", "dispute", "meeting"):
         meta = admin.ok("GET", f"/meta/state-machines/{machine}")
         for action in meta["actions"]:
             states[(machine, action["code"])] = set(action["from"])
@@ -251,13 +256,15 @@ def record_calls(
     callers: list[Caller],
     rotation: "itertools.count[int]",
 ) -> list[Call]:
-    machine = "decision" if path.startswith(PREFIX + "/decisions") else "dispute"
+    machine = next(m for m in ("decision", "dispute", "meeting") if path.startswith(f"{PREFIX}/{m}s"))
     code = step_code(operation, path, [c for m, c in states if m == machine])
     candidates = [r for r in records if r.machine == machine]
     if "filing_id" in params:
         candidates = [r for r in candidates if r.filings]
     if "condition_id" in params:
         candidates = [r for r in candidates if r.conditions]
+    if "resolution_id" in params:
+        candidates = [r for r in candidates if r.resolutions]
     preferred = states.get((machine, code))
     if preferred:
         candidates = [r for r in candidates if r.state in preferred] or candidates
@@ -275,6 +282,7 @@ def record_calls(
                 "item_id": record.id,
                 "filing_id": (record.filings or [""])[0],
                 "condition_id": (record.conditions or [""])[0],
+                "resolution_id": (record.resolutions or [""])[0],
             }
             about = f"the {record.machine} {record.id} ({record.state})"
             calls.append(Call(label, caller, label.split()[0].lower(), _fill(path, ids), body, 404, about))
@@ -313,7 +321,7 @@ def main(base: str) -> int:
     calls, not_in_matrix = plan(doc, records, units, users, states, callers)
     for caller in callers:  # lists: another street's callers see none of the demo street's records
         if caller.community is None:
-            for path in ("/decisions", "/disputes"):
+            for path in ("/decisions", "/disputes", "/meetings"):
                 calls.append(Call(f"GET {PREFIX}{path}", caller, "get", path, None, 200, "the list"))
     ready = time.monotonic()
     with ThreadPoolExecutor(max_workers=4) as pool:

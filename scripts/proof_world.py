@@ -2,7 +2,8 @@
 
 The demo world (``governance-api seed-demo``) has one street. The proofs need callers who must not
 reach its records: this adds 北站路街道 (``proof-north``) with a community, a grid, two departments
-and one user for every role but admin (``north_<role>``, the demo password), and no records.
+and one user for every role but admin (``north_<role>``, the demo password), and one meeting
+(its community's 例会, with a resolution) as a foreign record of every kind that has one.
 
     python scripts/proof_world.py API_URL          prints {"<role>": "<username>", ...} as JSON
     python scripts/proof_world.py API_URL DIR      also writes DIR/<name>.dict: the ids of the demo
@@ -89,7 +90,7 @@ def second_street(base: str) -> dict[str, str]:
     unit("-g1", "grid", "北站新村第一微网格", "-c1")
     unit("-d-housing", "department", "北站路街道房管办", "")
     unit("-d-judicial", "department", "北站路街道司法所", "")
-    users = {}
+    users, ids = {}, {}
     for role, suffix in NORTH_ROLES.items():
         username = f"north_{role}"
         body = {
@@ -98,9 +99,28 @@ def second_street(base: str) -> dict[str, str]:
             "display_name": f"北站 {role}",
             "roles": [{"role": role, "org_unit_id": units[suffix]}],
         }
-        admin.ok("POST", "/users", json=body)
+        ids[role] = admin.ok("POST", "/users", json=body)["id"]
         users[role] = username
+    _north_meeting(base, units, ids["community_secretary"])
     return users
+
+
+def _north_meeting(base: str, units: dict[str, str], secretary_id: str) -> None:
+    """One meeting of the second street's community, with one resolution: a foreign record (and
+    sub-record) for the demo street's callers."""
+    secretary = as_user(base, "north_community_secretary")
+    body = {
+        "kind": "governance_meeting",
+        "org_unit_id": units["-c1"],
+        "held_at": "2026-01-05T06:00:00Z",
+        "chair_user_id": secretary_id,
+        "attendees": [{"name": "北站 书记", "capacity": "党总支书记"}],
+        "legal_adviser_present": False,
+        "agenda": [{"subject": "北站新村依法治理工作例会"}],
+        "minutes": "例会纪要",
+        "resolutions": [{"text": "清理楼道堆物"}],
+    }
+    secretary.ok("POST", "/meetings", json=body)
 
 
 def _all(api: Api, path: str) -> list[dict[str, Any]]:
@@ -121,6 +141,7 @@ def dictionaries(base: str, directory: str) -> None:
     units = _all(admin, "/org-units")
     decisions = _all(admin, "/decisions")
     disputes = _all(admin, "/disputes")
+    meetings = _all(admin, "/meetings")
     values = {
         "communities": [u["id"] for u in units if u["kind"] == "community"],
         "grids": [u["id"] for u in units if u["kind"] == "grid"],
@@ -133,6 +154,8 @@ def dictionaries(base: str, directory: str) -> None:
         "conditions": [c["id"] for d in decisions for c in _all(admin, f"/decisions/{d['id']}/conditions")],
         "catalog_codes": [e["code"] for e in _all(admin, "/decision-catalog")],
         "dispute_categories": [c["code"] for c in _all(admin, "/dispute-categories")],
+        "meetings": [m["id"] for m in meetings],
+        "resolutions": [r["id"] for m in meetings for r in m["resolutions"]],
     }
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
