@@ -40,6 +40,8 @@ def get_meeting(
     stmt = select(GovernanceMeeting).where(GovernanceMeeting.id == meeting_id, visible(actor))
     if lock:
         stmt = stmt.with_for_update(of=GovernanceMeeting)
+    # The three collections load by ``selectin`` (one IN query each), not joined: joining all three
+    # would multiply their rows (attendees × agenda × resolutions, up to 500,000 for one meeting).
     return session.scalar(stmt)
 
 
