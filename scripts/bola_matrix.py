@@ -34,7 +34,7 @@ from typing import Any
 from proof_world import Api, as_user, second_street
 
 PER_PAIR = 2
-RECORD_PARAMS = {"item_id", "filing_id", "condition_id", "member_id"}
+RECORD_PARAMS = {"item_id", "filing_id", "condition_id", "member_id", "resolution_id"}
 # The machine whose records a path under PREFIX addresses, by its first segment.
 RESOURCES = {
     "/decisions": "decision",
@@ -42,6 +42,7 @@ RESOURCES = {
     "/buildings": "building",
     "/working-bodies": "working_body",
     "/evaluations": "evaluation",
+    "/meetings": "meeting",
 }
 # Path parameters that name no record of a machine, and why their operations are not in the matrix.
 NOT_RECORDS = {
@@ -69,6 +70,7 @@ class Record:
     filings: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
     members: list[str] = field(default_factory=list)
+    resolutions: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -120,6 +122,7 @@ def load_world(admin: Api) -> tuple[list[Record], dict[str, Any], dict[str, dict
         ("building", "/buildings"),
         ("working_body", "/working-bodies"),
         ("evaluation", "/evaluations"),
+        ("meeting", "/meetings"),
     ):
         for item in pages(admin, path):  # governance work: seen by scope only (DOMAIN §4 intro)
             unit = item.get("community_id") or item["org_unit_id"]
@@ -127,6 +130,7 @@ def load_world(admin: Api) -> tuple[list[Record], dict[str, Any], dict[str, dict
                 continue
             record = Record(machine, item["id"], item["state"], _community(units, unit))
             record.members = [m["id"] for m in item.get("members", [])]
+            record.resolutions = [r["id"] for r in item.get("resolutions", [])]
             records.append(record)
     return records, units, users
 
@@ -282,6 +286,8 @@ def record_calls(
         candidates = [r for r in candidates if r.conditions]
     if "member_id" in params:
         candidates = [r for r in candidates if r.members]
+    if "resolution_id" in params:
+        candidates = [r for r in candidates if r.resolutions]
     preferred = states.get((machine, code))
     if preferred:
         candidates = [r for r in candidates if r.state in preferred] or candidates
@@ -300,6 +306,7 @@ def record_calls(
                 "filing_id": (record.filings or [""])[0],
                 "condition_id": (record.conditions or [""])[0],
                 "member_id": (record.members or [""])[0],
+                "resolution_id": (record.resolutions or [""])[0],
             }
             about = f"the {record.machine} {record.id} ({record.state})"
             calls.append(Call(label, caller, label.split()[0].lower(), _fill(path, ids), body, 404, about))
@@ -348,7 +355,8 @@ def main(base: str) -> int:
     operations = {c.label for c in calls}
     print(
         f"records: {sum(r.machine == 'decision' for r in records)} decisions and "
-        f"{sum(r.machine == 'dispute' for r in records)} disputes of the demo street; callers: {len(callers)} "
+        f"{sum(r.machine == 'dispute' for r in records)} disputes and "
+        f"{sum(r.machine == 'meeting' for r in records)} meetings of the demo street; callers: {len(callers)} "
         f"({sum(c.community is None for c in callers)} of another street, one per role but admin; "
         f"{sum(c.community is not None for c in callers)} of another community)"
     )

@@ -2,8 +2,9 @@
 
 The demo world (``governance-api seed-demo``) has one street. The proofs need callers who must not
 reach its records: this adds 北站路街道 (``proof-north``) with a community, a grid, two departments
-and one user for every role but admin (``north_<role>``, the demo password), and no decisions or
-disputes; it has a building and its working bodies (``governance_records``).
+and one user for every role but admin (``north_<role>``, the demo password), no decisions or
+disputes, and one record of every governance kind that has one (``governance_records``, a meeting with
+a resolution): foreign records for the demo street's callers.
 
     python scripts/proof_world.py API_URL          prints {"<role>": "<username>", ...} as JSON
     python scripts/proof_world.py API_URL DIR      also writes DIR/<name>.dict: the ids of the demo
@@ -90,7 +91,7 @@ def second_street(base: str) -> dict[str, str]:
     unit("-g1", "grid", "北站新村第一微网格", "-c1")
     unit("-d-housing", "department", "北站路街道房管办", "")
     unit("-d-judicial", "department", "北站路街道司法所", "")
-    users = {}
+    users, ids = {}, {}
     for role, suffix in NORTH_ROLES.items():
         username = f"north_{role}"
         body = {
@@ -99,9 +100,10 @@ def second_street(base: str) -> dict[str, str]:
             "display_name": f"北站 {role}",
             "roles": [{"role": role, "org_unit_id": units[suffix]}],
         }
-        admin.ok("POST", "/users", json=body)
+        ids[role] = admin.ok("POST", "/users", json=body)["id"]
         users[role] = username
     governance_records(base, units)
+    _north_meeting(base, units, ids["community_secretary"])
     return users
 
 
@@ -118,6 +120,24 @@ def governance_records(base: str, units: dict[str, str]) -> None:
     leader = as_user(base, "north_political_legal_secretary")
     task_force = {"kind": "street_task_force", "org_unit_id": units[""], "name": "北站路街道依法治理工作专班"}
     leader.ok("POST", "/working-bodies", json=task_force)
+
+
+def _north_meeting(base: str, units: dict[str, str], secretary_id: str) -> None:
+    """One meeting of the second street's community, with one resolution: a foreign record (and
+    sub-record) for the demo street's callers."""
+    secretary = as_user(base, "north_community_secretary")
+    body = {
+        "kind": "governance_meeting",
+        "org_unit_id": units["-c1"],
+        "held_at": "2026-01-05T06:00:00Z",
+        "chair_user_id": secretary_id,
+        "attendees": [{"name": "北站 书记", "capacity": "党总支书记"}],
+        "legal_adviser_present": False,
+        "agenda": [{"subject": "北站新村依法治理工作例会"}],
+        "minutes": "例会纪要",
+        "resolutions": [{"text": "清理楼道堆物"}],
+    }
+    secretary.ok("POST", "/meetings", json=body)
 
 
 def _all(api: Api, path: str) -> list[dict[str, Any]]:
@@ -140,6 +160,7 @@ def dictionaries(base: str, directory: str) -> None:
     disputes = _all(admin, "/disputes")
     evaluations = _all(admin, "/evaluations")
     bodies = _all(admin, "/working-bodies")
+    meetings = _all(admin, "/meetings")
     values = {
         "communities": [u["id"] for u in units if u["kind"] == "community"],
         "grids": [u["id"] for u in units if u["kind"] == "grid"],
@@ -156,6 +177,8 @@ def dictionaries(base: str, directory: str) -> None:
         "buildings": [b["id"] for b in _all(admin, "/buildings")],
         "working_bodies": [b["id"] for b in bodies],
         "members": [m["id"] for b in bodies for m in b["members"]],
+        "meetings": [m["id"] for m in meetings],
+        "resolutions": [r["id"] for m in meetings for r in m["resolutions"]],
     }
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)

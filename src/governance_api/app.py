@@ -29,6 +29,7 @@ from governance_api.disputes.router import router as disputes_router
 from governance_api.evaluations.router import router as evaluations_router
 from governance_api.health.router import router as health_router
 from governance_api.machines import MACHINES
+from governance_api.meetings.router import router as meetings_router
 from governance_api.meta.docs import install_docs
 from governance_api.meta.router import router as meta_router
 from governance_api.org.router import router as org_router
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         evaluations_router,
         buildings_router,
         bodies_router,
+        meetings_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     install_docs(app, f"{API_PREFIX}/docs", f"{API_PREFIX}/openapi.json")

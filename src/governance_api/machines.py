@@ -9,7 +9,9 @@ from governance_api.core.machine import StateMachine
 from governance_api.decisions.machine import DECISION_MACHINE
 from governance_api.disputes.machine import DISPUTE_MACHINE
 from governance_api.evaluations.machine import EVALUATION_MACHINE
+from governance_api.meetings.machine import MEETING_MACHINE
 
 MACHINES: dict[str, StateMachine[Any]] = {
-    m.name: m for m in (DECISION_MACHINE, DISPUTE_MACHINE, EVALUATION_MACHINE, BUILDING_MACHINE, BODY_MACHINE)
+    m.name: m
+    for m in (DECISION_MACHINE, DISPUTE_MACHINE, EVALUATION_MACHINE, BUILDING_MACHINE, BODY_MACHINE, MEETING_MACHINE)
 }

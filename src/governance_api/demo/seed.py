@@ -19,6 +19,7 @@ from governance_api.db import Database
 from governance_api.demo import community_disputes, decision_cases, evaluations, governance_bodies, ladder_disputes
 from governance_api.demo.decisions import name_catalog_departments
 from governance_api.demo.driver import Api, connect
+from governance_api.demo.meetings import seed_meetings
 from governance_api.demo.world import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_UNITS, STREET, DemoWorld, build_world
 from governance_api.migrate import upgrade
 from governance_api.org import repository as org_repo
@@ -58,6 +59,7 @@ def _records(settings: Settings, db: Database, world: DemoWorld) -> tuple[int, i
         disputes = community_disputes.CASES + ladder_disputes.CASES
         _run(api, world, disputes)
         _run(api, world, governance_bodies.CASES)
+        seed_meetings(api, world)  # after both: their agendas link decisions and disputes
         _run(api, world, evaluations.CASES)  # last: each snapshot holds the demo year's records
         return len(decision_cases.CASES), len(disputes), api.calls
 

@@ -8,6 +8,7 @@ from governance_api.decisions import vocab as dv
 from governance_api.disputes import vocab as sv
 from governance_api.evaluations import vocab as ev
 from governance_api.machines import MACHINES
+from governance_api.meetings import vocab as mv
 from governance_api.roles import OrgKind, Role
 
 ENUMS: tuple[type[Labelled], ...] = (
@@ -37,6 +38,7 @@ ENUMS: tuple[type[Labelled], ...] = (
     ev.Nomination,
     bv.BodyKind,
     bv.MemberPosition,
+    mv.GovernanceMeetingKind,
 )
 
 

@@ -1,0 +1,1 @@
+"""Governance meetings (会议, DOMAIN §4.2)."""
