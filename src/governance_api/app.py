@@ -29,6 +29,7 @@ from governance_api.machines import MACHINES
 from governance_api.meta.docs import install_docs
 from governance_api.meta.router import router as meta_router
 from governance_api.org.router import router as org_router
+from governance_api.patrols.router import router as patrols_router
 from governance_api.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
@@ -77,7 +78,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.include_router(health_router)
     # Each domain router straight onto the app: a request is matched against one level of routers,
     # not an API router's and then its children's.
-    for router in (auth_router, org_router, meta_router, decisions_router, disputes_router):
+    for router in (auth_router, org_router, meta_router, decisions_router, disputes_router, patrols_router):
         app.include_router(router, prefix=API_PREFIX)
     install_docs(app, f"{API_PREFIX}/docs", f"{API_PREFIX}/openapi.json")
 

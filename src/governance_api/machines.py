@@ -6,5 +6,6 @@ from typing import Any
 from governance_api.core.machine import StateMachine
 from governance_api.decisions.machine import DECISION_MACHINE
 from governance_api.disputes.machine import DISPUTE_MACHINE
+from governance_api.patrols.machine import PATROL_MACHINE
 
-MACHINES: dict[str, StateMachine[Any]] = {m.name: m for m in (DECISION_MACHINE, DISPUTE_MACHINE)}
+MACHINES: dict[str, StateMachine[Any]] = {m.name: m for m in (DECISION_MACHINE, DISPUTE_MACHINE, PATROL_MACHINE)}

@@ -6,6 +6,7 @@ from governance_api.core.vocab import Labelled
 from governance_api.decisions import vocab as dv
 from governance_api.disputes import vocab as sv
 from governance_api.machines import MACHINES
+from governance_api.patrols import vocab as pv
 from governance_api.roles import OrgKind, Role
 
 ENUMS: tuple[type[Labelled], ...] = (
@@ -31,6 +32,7 @@ ENUMS: tuple[type[Labelled], ...] = (
     sv.AgreementStatus,
     sv.EscalationDecision,
     sv.Route,
+    pv.FindingKind,
 )
 
 

@@ -4,6 +4,7 @@ from governance_api.models.base import Base
 from governance_api.models.decisions import *  # noqa: F403
 from governance_api.models.disputes import *  # noqa: F403
 from governance_api.models.org import OrgUnit, RoleAssignment, User
+from governance_api.models.patrols import *  # noqa: F403
 from governance_api.models.records import (
     IdempotencyRecord,
     OutboxEvent,
