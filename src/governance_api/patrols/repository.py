@@ -45,11 +45,14 @@ def get_unit(session: Session, unit_id: uuid.UUID) -> OrgUnit | None:
 
 
 def get_visible(session: Session, actor: Actor, patrol_id: uuid.UUID, *, lock: bool = False) -> Patrol | None:
-    """One patrol with its findings, in one query."""
-    stmt = select(Patrol).where(Patrol.id == patrol_id, visible(actor)).options(joinedload(Patrol.findings))
+    """One patrol with its findings: in one query for a read; for a write, the patrol locked first
+    and its findings read by a second statement once the lock is held. (On PostgreSQL a joined row
+    of ``FOR UPDATE OF patrols`` comes from the snapshot taken before the wait: a concurrent report
+    would still look open.)"""
+    stmt = select(Patrol).where(Patrol.id == patrol_id, visible(actor))
     if lock:
-        stmt = stmt.with_for_update(of=Patrol)
-    return session.execute(stmt).unique().scalar_one_or_none()
+        return session.execute(stmt.with_for_update(of=Patrol)).scalar_one_or_none()  # findings: selectin
+    return session.execute(stmt.options(joinedload(Patrol.findings))).unique().scalar_one_or_none()
 
 
 def finding(session: Session, patrol: Patrol, finding_id: uuid.UUID) -> PatrolFinding | None:
