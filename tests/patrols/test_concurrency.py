@@ -39,7 +39,9 @@ def test_two_reports_of_one_clue_make_one_dispute(live_server: str, p: Patrols, 
     assert loser["code"] == "transition_not_allowed"
     winner = next(r for r in results if r.status_code == 201).json()
     with p.w.db.session(write=False) as s:
-        made = s.scalar(select(func.count()).select_from(Dispute).where(Dispute.patrol_finding_id == uuid.UUID(winner["id"])))
+        made = s.scalar(
+            select(func.count()).select_from(Dispute).where(Dispute.patrol_finding_id == uuid.UUID(winner["id"]))
+        )
     assert made == 1
     hist = p.c.get(f"/api/v1/patrols/{patrol['id']}/history", headers=p.h("admin")).json()["items"]
     assert [h["action"] for h in hist] == ["create", "report_finding"]

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from governance_api.db import Database
-from governance_api.demo import community_disputes, decision_cases, ladder_disputes
+from governance_api.demo import community_disputes, decision_cases, ladder_disputes, patrols
 from governance_api.demo.decisions import name_catalog_departments
 from governance_api.demo.driver import Api, connect
 from governance_api.demo.world import DEMO_PASSWORD, DEMO_PEOPLE, DEMO_UNITS, STREET, DemoWorld, build_world
@@ -56,6 +56,7 @@ def _records(settings: Settings, db: Database, world: DemoWorld) -> tuple[int, i
         _run(api, world, decision_cases.CASES)
         disputes = community_disputes.CASES + ladder_disputes.CASES
         _run(api, world, disputes)
+        _run(api, world, patrols.CASES)  # the grid patrols of the year; one clue becomes a dispute
         return len(decision_cases.CASES), len(disputes), api.calls
 
 
