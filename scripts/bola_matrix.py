@@ -34,7 +34,10 @@ from typing import Any
 from proof_world import Api, as_user, second_street
 
 PER_PAIR = 2
-RECORD_PARAMS = {"item_id", "filing_id", "condition_id"}
+RECORD_PARAMS = {"item_id", "filing_id", "condition_id", "finding_id"}
+# Each machine's resource (the first segment of an operation's path names the machine).
+MACHINE_PATHS = {"decision": "/decisions", "dispute": "/disputes", "patrol": "/patrols"}
+PATROLS_WITH_FINDINGS = 60  # patrols whose findings are loaded: the demo year has ~1 300 patrols
 # Path parameters that name no record of a machine, and why their operations are not in the matrix.
 NOT_RECORDS = {
     "code": "the decision catalog is shared by the streets of a deployment (DOMAIN §2.1)",
@@ -53,13 +56,14 @@ PREFIX = "/api/v1"
 
 @dataclass
 class Record:
-    machine: str  # "decision" | "dispute"
+    machine: str  # "decision" | "dispute" | "patrol"
     id: str
     state: str
     community: str
     involved: set[str] = field(default_factory=set)  # user ids that may see it beyond their scope
     filings: list[str] = field(default_factory=list)
     conditions: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -107,7 +111,22 @@ def load_world(admin: Api) -> tuple[list[Record], dict[str, Any], dict[str, dict
                 if full.get("task_force"):
                     record.involved.add(str(full["task_force"]["lead_user_id"]))
             records.append(record)
+    records += _patrols(admin, units)
     return records, units, users
+
+
+def _patrols(admin: Api, units: dict[str, Any]) -> list[Record]:
+    """The demo street's patrols (微网格巡查): each its grid's; the findings of the first patrols
+    that have some. A patrol involves no one beyond its grid's scope (its reporter holds a role there)."""
+    records = []
+    loaded = 0
+    for item in pages(admin, "/patrols"):
+        record = Record("patrol", item["id"], item["state"], str(item["community_id"]), {str(item["created_by_id"])})
+        if item["finding_count"] and loaded < PATROLS_WITH_FINDINGS:
+            record.findings = [f["id"] for f in admin.ok("GET", f"/patrols/{item['id']}/findings")["items"]]
+            loaded += 1
+        records.append(record)
+    return records
 
 
 def _above(units: dict[str, Any], ancestor: str, filing: dict[str, Any]) -> bool:
@@ -251,13 +270,15 @@ def record_calls(
     callers: list[Caller],
     rotation: "itertools.count[int]",
 ) -> list[Call]:
-    machine = "decision" if path.startswith(PREFIX + "/decisions") else "dispute"
+    machine = next(m for m, p in MACHINE_PATHS.items() if path.startswith(PREFIX + p + "/"))
     code = step_code(operation, path, [c for m, c in states if m == machine])
     candidates = [r for r in records if r.machine == machine]
     if "filing_id" in params:
         candidates = [r for r in candidates if r.filings]
     if "condition_id" in params:
         candidates = [r for r in candidates if r.conditions]
+    if "finding_id" in params:
+        candidates = [r for r in candidates if r.findings]
     preferred = states.get((machine, code))
     if preferred:
         candidates = [r for r in candidates if r.state in preferred] or candidates
@@ -275,6 +296,7 @@ def record_calls(
                 "item_id": record.id,
                 "filing_id": (record.filings or [""])[0],
                 "condition_id": (record.conditions or [""])[0],
+                "finding_id": (record.findings or [""])[0],
             }
             about = f"the {record.machine} {record.id} ({record.state})"
             calls.append(Call(label, caller, label.split()[0].lower(), _fill(path, ids), body, 404, about))
@@ -313,7 +335,7 @@ def main(base: str) -> int:
     calls, not_in_matrix = plan(doc, records, units, users, states, callers)
     for caller in callers:  # lists: another street's callers see none of the demo street's records
         if caller.community is None:
-            for path in ("/decisions", "/disputes"):
+            for path in MACHINE_PATHS.values():
                 calls.append(Call(f"GET {PREFIX}{path}", caller, "get", path, None, 200, "the list"))
     ready = time.monotonic()
     with ThreadPoolExecutor(max_workers=4) as pool:
@@ -322,7 +344,8 @@ def main(base: str) -> int:
     operations = {c.label for c in calls}
     print(
         f"records: {sum(r.machine == 'decision' for r in records)} decisions and "
-        f"{sum(r.machine == 'dispute' for r in records)} disputes of the demo street; callers: {len(callers)} "
+        f"{sum(r.machine == 'dispute' for r in records)} disputes and "
+        f"{sum(r.machine == 'patrol' for r in records)} patrols of the demo street; callers: {len(callers)} "
         f"({sum(c.community is None for c in callers)} of another street, one per role but admin; "
         f"{sum(c.community is not None for c in callers)} of another community)"
     )

@@ -2,13 +2,15 @@
 
 The demo world (``governance-api seed-demo``) has one street. The proofs need callers who must not
 reach its records: this adds 北站路街道 (``proof-north``) with a community, a grid, two departments
-and one user for every role but admin (``north_<role>``, the demo password), and no records.
+and one user for every role but admin (``north_<role>``, the demo password), and one record: a patrol
+of its grid with a 矛盾纠纷线索 (so a demo-street caller has a foreign patrol and finding to try).
 
     python scripts/proof_world.py API_URL          prints {"<role>": "<username>", ...} as JSON
     python scripts/proof_world.py API_URL DIR      also writes DIR/<name>.dict: the ids of the demo
                                                    world, one fuzz dictionary per kind (libFuzzer format)
 """
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -100,7 +102,22 @@ def second_street(base: str) -> dict[str, str]:
         }
         admin.ok("POST", "/users", json=body)
         users[role] = username
+    _north_patrol(base, units["-g1"])
     return users
+
+
+def _north_patrol(base: str, grid: str) -> None:
+    """Yesterday's patrol of the north grid, by its grid worker, with one clue (not reported)."""
+    day = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date() - dt.timedelta(days=1)
+    body = {
+        "grid_id": grid,
+        "patrol_date": day.isoformat(),
+        "started_at": f"{day.isoformat()}T09:00:00+08:00",
+        "ended_at": f"{day.isoformat()}T10:00:00+08:00",
+        "nil_report": False,
+        "findings": [{"kind": "dispute_clue", "description": "北站新村两户因噪音争执"}],
+    }
+    as_user(base, "north_grid_worker").ok("POST", "/patrols", json=body)
 
 
 def _all(api: Api, path: str) -> list[dict[str, Any]]:
@@ -121,6 +138,7 @@ def dictionaries(base: str, directory: str) -> None:
     units = _all(admin, "/org-units")
     decisions = _all(admin, "/decisions")
     disputes = _all(admin, "/disputes")
+    patrols = _all(admin, "/patrols")
     values = {
         "communities": [u["id"] for u in units if u["kind"] == "community"],
         "grids": [u["id"] for u in units if u["kind"] == "grid"],
@@ -133,6 +151,12 @@ def dictionaries(base: str, directory: str) -> None:
         "conditions": [c["id"] for d in decisions for c in _all(admin, f"/decisions/{d['id']}/conditions")],
         "catalog_codes": [e["code"] for e in _all(admin, "/decision-catalog")],
         "dispute_categories": [c["code"] for c in _all(admin, "/dispute-categories")],
+        "patrols": [p["id"] for p in patrols],
+        "findings": [
+            f["id"]
+            for p in [p for p in patrols if p["finding_count"]][:50]
+            for f in _all(admin, f"/patrols/{p['id']}/findings")
+        ],
     }
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
