@@ -121,6 +121,8 @@ def _patrols(admin: Api, units: dict[str, Any]) -> list[Record]:
     records = []
     loaded = 0
     for item in pages(admin, "/patrols"):
+        if not units[item["grid_id"]]["code"].startswith("demo-"):
+            continue  # the second street's own patrol (scripts/proof_world.py)
         record = Record("patrol", item["id"], item["state"], str(item["community_id"]), {str(item["created_by_id"])})
         if item["finding_count"] and loaded < PATROLS_WITH_FINDINGS:
             record.findings = [f["id"] for f in admin.ok("GET", f"/patrols/{item['id']}/findings")["items"]]

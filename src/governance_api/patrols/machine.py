@@ -4,7 +4,8 @@ dispute (``report_finding``), once, through the disputes domain's own intake
 (``disputes.intake.register``) in the same transaction, and linked both ways."""
 
 import uuid
-from typing import Any
+
+from sqlalchemy.orm import Session
 
 from governance_api.core.machine import Activity, AnyRole, Item, State, StateMachine, WriteContext
 from governance_api.disputes.intake import Intake, check_category, register
@@ -65,7 +66,7 @@ def _report(ctx: WriteContext[Patrol]) -> PatrolFinding:
     return finding
 
 
-def _load_finding(session: Any, patrol: Patrol, finding_id: uuid.UUID) -> PatrolFinding | None:
+def _load_finding(session: Session, patrol: Patrol, finding_id: uuid.UUID) -> PatrolFinding | None:
     return repo.finding(session, patrol, finding_id)
 
 
