@@ -34,7 +34,7 @@ from typing import Any
 from proof_world import Api, as_user, second_street
 
 PER_PAIR = 2
-RECORD_PARAMS = {"item_id", "filing_id", "condition_id", "member_id", "resolution_id"}
+RECORD_PARAMS = {"item_id", "filing_id", "condition_id", "member_id", "resolution_id", "finding_id"}
 # The machine whose records a path under PREFIX addresses, by its first segment.
 RESOURCES = {
     "/decisions": "decision",
@@ -43,7 +43,9 @@ RESOURCES = {
     "/working-bodies": "working_body",
     "/evaluations": "evaluation",
     "/meetings": "meeting",
+    "/patrols": "patrol",
 }
+PATROLS_WITH_FINDINGS = 60  # patrols whose findings are loaded: the demo year has ~1 300 patrols
 # Path parameters that name no record of a machine, and why their operations are not in the matrix.
 NOT_RECORDS = {
     "code": "the decision catalog is shared by the streets of a deployment (DOMAIN §2.1)",
@@ -71,6 +73,7 @@ class Record:
     conditions: list[str] = field(default_factory=list)
     members: list[str] = field(default_factory=list)
     resolutions: list[str] = field(default_factory=list)
+    findings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -132,7 +135,24 @@ def load_world(admin: Api) -> tuple[list[Record], dict[str, Any], dict[str, dict
             record.members = [m["id"] for m in item.get("members", [])]
             record.resolutions = [r["id"] for r in item.get("resolutions", [])]
             records.append(record)
+    records += _patrols(admin, units)
     return records, units, users
+
+
+def _patrols(admin: Api, units: dict[str, Any]) -> list[Record]:
+    """The demo street's patrols (微网格巡查): each its grid's; the findings of the first patrols
+    that have some. A patrol involves no one beyond its grid's scope (its reporter holds a role there)."""
+    records = []
+    loaded = 0
+    for item in pages(admin, "/patrols"):
+        if not units[item["grid_id"]]["code"].startswith("demo-"):
+            continue  # the second street's own patrol (scripts/proof_world.py)
+        record = Record("patrol", item["id"], item["state"], str(item["community_id"]), {str(item["created_by_id"])})
+        if item["finding_count"] and loaded < PATROLS_WITH_FINDINGS:
+            record.findings = [f["id"] for f in admin.ok("GET", f"/patrols/{item['id']}/findings")["items"]]
+            loaded += 1
+        records.append(record)
+    return records
 
 
 def _above(units: dict[str, Any], ancestor: str, filing: dict[str, Any]) -> bool:
@@ -288,6 +308,8 @@ def record_calls(
         candidates = [r for r in candidates if r.members]
     if "resolution_id" in params:
         candidates = [r for r in candidates if r.resolutions]
+    if "finding_id" in params:
+        candidates = [r for r in candidates if r.findings]
     preferred = states.get((machine, code))
     if preferred:
         candidates = [r for r in candidates if r.state in preferred] or candidates
@@ -307,6 +329,7 @@ def record_calls(
                 "condition_id": (record.conditions or [""])[0],
                 "member_id": (record.members or [""])[0],
                 "resolution_id": (record.resolutions or [""])[0],
+                "finding_id": (record.findings or [""])[0],
             }
             about = f"the {record.machine} {record.id} ({record.state})"
             calls.append(Call(label, caller, label.split()[0].lower(), _fill(path, ids), body, 404, about))
@@ -343,20 +366,20 @@ def main(base: str) -> int:
     callers = [Caller(name, as_user(base, name), "", None) for name in north.values()]
     callers += community_callers(base, units, users)
     calls, not_in_matrix = plan(doc, records, units, users, states, callers)
+    demo = frozenset(r.id for r in records)  # the second street's own records may be listed, these not
     for caller in callers:  # lists: another street's callers see none of the demo street's records
         if caller.community is None:
             for path in RESOURCES:
-                demo = frozenset(r.id for r in records)
                 calls.append(Call(f"GET {PREFIX}{path}", caller, "get", path, None, 200, "the list", demo))
     ready = time.monotonic()
     with ThreadPoolExecutor(max_workers=4) as pool:
         leaks = [leak for leak in pool.map(send_or_list, calls) if leak]
 
     operations = {c.label for c in calls}
+    kinds = RESOURCES.values()
     print(
-        f"records: {sum(r.machine == 'decision' for r in records)} decisions and "
-        f"{sum(r.machine == 'dispute' for r in records)} disputes and "
-        f"{sum(r.machine == 'meeting' for r in records)} meetings of the demo street; callers: {len(callers)} "
+        f"records of the demo street: {', '.join(f'{sum(r.machine == m for r in records)} {m}' for m in kinds)}; "
+        f"callers: {len(callers)} "
         f"({sum(c.community is None for c in callers)} of another street, one per role but admin; "
         f"{sum(c.community is not None for c in callers)} of another community)"
     )

@@ -4,13 +4,14 @@ The demo world (``governance-api seed-demo``) has one street. The proofs need ca
 reach its records: this adds 北站路街道 (``proof-north``) with a community, a grid, two departments
 and one user for every role but admin (``north_<role>``, the demo password), no decisions or
 disputes, and one record of every governance kind that has one (``governance_records``, a meeting with
-a resolution): foreign records for the demo street's callers.
+a resolution, a patrol with a 矛盾纠纷线索): foreign records for the demo street's callers.
 
     python scripts/proof_world.py API_URL          prints {"<role>": "<username>", ...} as JSON
     python scripts/proof_world.py API_URL DIR      also writes DIR/<name>.dict: the ids of the demo
                                                    world, one fuzz dictionary per kind (libFuzzer format)
 """
 
+import datetime as dt
 import json
 import sys
 from pathlib import Path
@@ -104,6 +105,7 @@ def second_street(base: str) -> dict[str, str]:
         users[role] = username
     governance_records(base, units)
     _north_meeting(base, units, ids["community_secretary"])
+    _north_patrol(base, units["-g1"])
     return users
 
 
@@ -140,6 +142,20 @@ def _north_meeting(base: str, units: dict[str, str], secretary_id: str) -> None:
     secretary.ok("POST", "/meetings", json=body)
 
 
+def _north_patrol(base: str, grid: str) -> None:
+    """Yesterday's patrol of the north grid, by its grid worker, with one clue (not reported)."""
+    day = dt.datetime.now(dt.timezone(dt.timedelta(hours=8))).date() - dt.timedelta(days=1)
+    body = {
+        "grid_id": grid,
+        "patrol_date": day.isoformat(),
+        "started_at": f"{day.isoformat()}T09:00:00+08:00",
+        "ended_at": f"{day.isoformat()}T10:00:00+08:00",
+        "nil_report": False,
+        "findings": [{"kind": "dispute_clue", "description": "北站新村两户因噪音争执"}],
+    }
+    as_user(base, "north_grid_worker").ok("POST", "/patrols", json=body)
+
+
 def _all(api: Api, path: str) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     cursor = None
@@ -161,6 +177,7 @@ def dictionaries(base: str, directory: str) -> None:
     evaluations = _all(admin, "/evaluations")
     bodies = _all(admin, "/working-bodies")
     meetings = _all(admin, "/meetings")
+    patrols = _all(admin, "/patrols")
     values = {
         "communities": [u["id"] for u in units if u["kind"] == "community"],
         "grids": [u["id"] for u in units if u["kind"] == "grid"],
@@ -179,6 +196,12 @@ def dictionaries(base: str, directory: str) -> None:
         "members": [m["id"] for b in bodies for m in b["members"]],
         "meetings": [m["id"] for m in meetings],
         "resolutions": [r["id"] for m in meetings for r in m["resolutions"]],
+        "patrols": [p["id"] for p in patrols],
+        "findings": [
+            f["id"]
+            for p in [p for p in patrols if p["finding_count"]][:50]
+            for f in _all(admin, f"/patrols/{p['id']}/findings")
+        ],
     }
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)

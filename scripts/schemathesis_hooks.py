@@ -168,6 +168,21 @@ def counted_against_the_record(field: str, message: str, case: Any) -> bool:
     return path == "/api/v1/decisions/{item_id}/meetings" and "eligible residents" in message
 
 
+PATROL_FIELD_RULES = {
+    ("body.ended_at", "must not be before started_at"),
+    ("body.started_at", "must fall on patrol_date (Asia/Shanghai)"),
+    ("body.findings", "a nil report (无异常报告) has no findings"),
+    ("body.findings", "give at least one finding, or nil_report true"),
+}
+
+
+def patrol_between_fields(field: str, message: str, case: Any) -> bool:
+    """DOCUMENTED. DOMAIN.md §4.3: a patrol ends after it starts and starts on its (Shanghai) day,
+    and it is a nil report (无异常报告) or has findings, never both and never neither — rules
+    between fields, which a JSON schema cannot state; each is 422 on the field it concerns."""
+    return case.operation.path == "/api/v1/patrols" and (field, message) in PATROL_FIELD_RULES
+
+
 ErrorRule = Callable[[str, str, Any], bool]
 ERROR_RULES: tuple[ErrorRule, ...] = (
     id_check_character,
@@ -176,6 +191,7 @@ ERROR_RULES: tuple[ErrorRule, ...] = (
     dispute_category,
     token_form,
     counted_against_the_record,
+    patrol_between_fields,
 )
 
 

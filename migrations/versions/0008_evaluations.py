@@ -9,7 +9,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0008_evaluations"
 down_revision: str | None = "0007_sign_in_windows"
 branch_labels: str | Sequence[str] | None = None

@@ -10,7 +10,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "0009_bodies_buildings"
 down_revision: str | None = "0008_evaluations"
 branch_labels: str | Sequence[str] | None = None

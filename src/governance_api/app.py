@@ -33,6 +33,7 @@ from governance_api.meetings.router import router as meetings_router
 from governance_api.meta.docs import install_docs
 from governance_api.meta.router import router as meta_router
 from governance_api.org.router import router as org_router
+from governance_api.patrols.router import router as patrols_router
 from governance_api.settings import Settings, get_settings
 
 API_PREFIX = "/api/v1"
@@ -91,6 +92,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         buildings_router,
         bodies_router,
         meetings_router,
+        patrols_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     install_docs(app, f"{API_PREFIX}/docs", f"{API_PREFIX}/openapi.json")

@@ -10,8 +10,15 @@ from governance_api.decisions.machine import DECISION_MACHINE
 from governance_api.disputes.machine import DISPUTE_MACHINE
 from governance_api.evaluations.machine import EVALUATION_MACHINE
 from governance_api.meetings.machine import MEETING_MACHINE
+from governance_api.patrols.machine import PATROL_MACHINE
 
-MACHINES: dict[str, StateMachine[Any]] = {
-    m.name: m
-    for m in (DECISION_MACHINE, DISPUTE_MACHINE, EVALUATION_MACHINE, BUILDING_MACHINE, BODY_MACHINE, MEETING_MACHINE)
-}
+_ALL = (
+    DECISION_MACHINE,
+    DISPUTE_MACHINE,
+    EVALUATION_MACHINE,
+    BUILDING_MACHINE,
+    BODY_MACHINE,
+    MEETING_MACHINE,
+    PATROL_MACHINE,
+)
+MACHINES: dict[str, StateMachine[Any]] = {m.name: m for m in _ALL}

@@ -20,6 +20,7 @@ from governance_api.models.decisions import Decision
 from governance_api.models.disputes import Dispute
 from governance_api.models.evaluations import Evaluation
 from governance_api.models.org import OrgUnit, RoleAssignment, User
+from governance_api.models.patrols import Patrol, PatrolFinding
 from governance_api.models.records import TransitionRecord
 from governance_api.roles import Role
 from governance_api.settings import Settings
@@ -30,6 +31,7 @@ COUNTED = {
     "decisions": Decision,
     "disputes": Dispute,
     "evaluations": Evaluation,
+    "patrols": Patrol,
     "history": TransitionRecord,
 }
 
@@ -70,6 +72,16 @@ def test_seed_demo_builds_every_state_once(settings: Settings, db: Database) -> 
     assert first["evaluations"] == 5  # one per demo community, this year
     assert {level.value for level in Level} <= _present(db, select(Dispute.level))
     assert {role.value for role in Role} <= _present(db, select(RoleAssignment.role))
+
+    # Patrols: most days of the year, some nil reports, a few findings, one clue become a dispute.
+    assert first["patrols"] > 1000
+    assert {True, False} == {v == "True" for v in _present(db, select(Patrol.nil_report))}
+    assert _present(db, select(PatrolFinding.kind)) == {"dispute_clue", "violation", "safety_hazard", "other"}
+    with db.session(write=False) as s:
+        reported = s.scalars(select(PatrolFinding.dispute_id).where(PatrolFinding.dispute_id.is_not(None))).all()
+        assert len(reported) == 1
+        dispute = s.get(Dispute, reported[0])
+        assert dispute is not None and dispute.channel == "grid_patrol" and dispute.patrol_finding_id is not None
 
     seen = _sign_in_and_list(settings, db, "demo_community_secretary")
     assert seen["decisions"] > 0 and seen["disputes"] > 0

@@ -16,7 +16,14 @@ import time
 from collections.abc import Callable
 
 from governance_api.db import Database
-from governance_api.demo import community_disputes, decision_cases, evaluations, governance_bodies, ladder_disputes
+from governance_api.demo import (
+    community_disputes,
+    decision_cases,
+    evaluations,
+    governance_bodies,
+    ladder_disputes,
+    patrols,
+)
 from governance_api.demo.decisions import name_catalog_departments
 from governance_api.demo.driver import Api, connect
 from governance_api.demo.meetings import seed_meetings
@@ -58,6 +65,7 @@ def _records(settings: Settings, db: Database, world: DemoWorld) -> tuple[int, i
         _run(api, world, decision_cases.CASES)
         disputes = community_disputes.CASES + ladder_disputes.CASES
         _run(api, world, disputes)
+        _run(api, world, patrols.CASES)  # the grid patrols of the year; one clue becomes a dispute
         _run(api, world, governance_bodies.CASES)
         seed_meetings(api, world)  # after both: their agendas link decisions and disputes
         _run(api, world, evaluations.CASES)  # last: each snapshot holds the demo year's records

@@ -84,6 +84,10 @@ class DisputeBase(RecordRead):
     tracking_code: str = Field(description="解纷码: the reporter's code for GET /public/disputes/{tracking_code}")
     external_id: str | None = Field(description="the feed's own id (unique per channel)")
     referral_route: Route | None = Field(description="where it was referred (state referred)")
+    patrol_finding_id: uuid.UUID | None = Field(
+        description="the grid patrol finding (微网格巡查, 矛盾纠纷线索) it was reported from, "
+        "GET /patrols/{id} lists it; null for any other intake"
+    )
 
 
 class DisputeListItem(DisputeBase):

@@ -3,14 +3,11 @@
 ``core.transitions``'s one admission path. One transaction per call; mutating use cases commit once
 at the end."""
 
-import base64
 import dataclasses
-import secrets
 import uuid
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from governance_api.core import errors
@@ -19,10 +16,11 @@ from governance_api.core.actor import Actor
 from governance_api.core.history import history_of
 from governance_api.core.pagination import Page, PageParams, paginate
 from governance_api.core.schemas import parse, peek
-from governance_api.core.transitions import do_activity, record_creation, take_action
+from governance_api.core.transitions import do_activity, take_action
 from governance_api.disputes import repository as repo
 from governance_api.disputes import views
-from governance_api.disputes.machine import CREATE_ROLES, DISPUTE_MACHINE
+from governance_api.disputes.intake import Intake, check_role, register
+from governance_api.disputes.machine import DISPUTE_MACHINE
 from governance_api.disputes.reads import (
     AgreementRead,
     CategoryRead,
@@ -37,19 +35,11 @@ from governance_api.disputes.reads import (
     SessionRead,
 )
 from governance_api.disputes.schemas import CategoryCreate, DisputeCreate, DisputeTarget
-from governance_api.disputes.vocab import Level
 from governance_api.models.base import utcnow
-from governance_api.models.disputes import Dispute, DisputeCategory, DisputeParty
+from governance_api.models.disputes import Dispute, DisputeCategory
 from governance_api.models.org import OrgUnit
 from governance_api.roles import OrgKind, Role
 from governance_api.settings import DisputeTimeLimits
-
-TRACKING_CODE_BYTES = 10  # 80 bits from ``secrets``: 16 base32 characters
-
-
-def new_tracking_code() -> str:
-    """解纷码: unguessable, case-insensitive, no padding (e.g. ``K3J7Q2M9X4B6T8VW``)."""
-    return base64.b32encode(secrets.token_bytes(TRACKING_CODE_BYTES)).decode().rstrip("=")
 
 
 def _load(session: Session, actor: Actor, dispute_id: uuid.UUID, *, lock: bool = False) -> Dispute:
@@ -90,52 +80,22 @@ def _intake_unit(session: Session, actor: Actor, raw: Any) -> tuple[OrgUnit, Org
 
 def create_dispute(session: Session, actor: Actor, raw: Any, limits: DisputeTimeLimits) -> DisputeRead:
     community, grid = _intake_unit(session, actor, raw)
-    unit = grid or community
-    if not actor.holds_any(CREATE_ROLES, unit.path):
-        raise errors.Forbidden("your roles may not report disputes here")
+    check_role(actor, grid or community)  # 403 whatever the body says, before it is parsed
     body = parse(DisputeCreate, raw)
-    if repo.get_category(session, body.category) is None:
-        raise errors.ValidationFailed.one("body.category", "unknown category")
-    if body.external_id is not None:
-        _refuse_duplicate(session, body.channel.value, body.external_id)
-    now = utcnow()
-    dispute = Dispute(
-        id=uuid.uuid4(),
-        community_id=community.id,
-        grid_id=grid.id if grid else None,
-        org_unit_id=unit.id,
-        scope_path=unit.path,
-        created_by_id=actor.user_id,
-        channel=body.channel.value,
+    intake = Intake(
+        community=community,
+        grid=grid,
+        channel=body.channel,
         category=body.category,
         title=body.title,
         description=body.description,
+        parties=body.parties,
         external_id=body.external_id,
-        tracking_code=new_tracking_code(),
-        level=Level.community.value,
-        level_entered_at=now,
-        created_at=now,
-        parties=[
-            DisputeParty(seq=i, name=p.name, role=p.role.value, phone=p.phone, id_number=p.id_number)
-            for i, p in enumerate(body.parties)
-        ],
     )
-    try:
-        record_creation(session, DISPUTE_MACHINE, dispute, actor)
-    except IntegrityError as exc:  # a concurrent feed delivery of the same external id
-        session.rollback()
-        if body.external_id is not None:
-            _refuse_duplicate(session, body.channel.value, body.external_id)
-        raise errors.Duplicate("the dispute could not be recorded; retry") from exc
-    read = views.dispute_read(session, dispute, actor, limits, now)
+    dispute = register(session, actor, intake)
+    read = views.dispute_read(session, dispute, actor, limits, dispute.created_at)
     session.commit()
     return read
-
-
-def _refuse_duplicate(session: Session, channel: str, external_id: str) -> None:
-    existing = repo.by_external_id(session, channel, external_id)
-    if existing is not None:
-        raise errors.Duplicate(f"external_id already recorded for channel {channel}", existing_id=str(existing.id))
 
 
 # ---- reads --------------------------------------------------------------------------------------

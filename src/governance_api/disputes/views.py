@@ -76,6 +76,7 @@ def _base(dispute: Dispute, actor: Actor, limits: DisputeTimeLimits, now: dt.dat
         "tracking_code": dispute.tracking_code,
         "external_id": dispute.external_id,
         "referral_route": dispute.referral_route,
+        "patrol_finding_id": dispute.patrol_finding_id,
     }
 
 

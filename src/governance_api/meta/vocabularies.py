@@ -9,6 +9,7 @@ from governance_api.disputes import vocab as sv
 from governance_api.evaluations import vocab as ev
 from governance_api.machines import MACHINES
 from governance_api.meetings import vocab as mv
+from governance_api.patrols import vocab as pv
 from governance_api.roles import OrgKind, Role
 
 ENUMS: tuple[type[Labelled], ...] = (
@@ -39,6 +40,7 @@ ENUMS: tuple[type[Labelled], ...] = (
     bv.BodyKind,
     bv.MemberPosition,
     mv.GovernanceMeetingKind,
+    pv.FindingKind,
 )
 
 

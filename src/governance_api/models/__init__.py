@@ -7,6 +7,7 @@ from governance_api.models.evaluations import Evaluation
 from governance_api.models.governance import *  # noqa: F403
 from governance_api.models.meetings import *  # noqa: F403
 from governance_api.models.org import OrgUnit, RoleAssignment, User
+from governance_api.models.patrols import *  # noqa: F403
 from governance_api.models.records import (
     IdempotencyRecord,
     OutboxEvent,

@@ -70,6 +70,10 @@ class Dispute(AggregateMixin, Base):
     task_force_lead_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     task_force_formed_at: Mapped[dt.datetime | None] = mapped_column()
     referral_route: Mapped[str | None] = mapped_column(String(32))
+    # Where a dispute turned from a grid patrol's 矛盾纠纷线索 came from. No foreign key on purpose:
+    # the patrol finding names the dispute (``patrol_findings.dispute_id``, a foreign key), so the
+    # tables depend one way only and disputes know nothing of the patrols' tables.
+    patrol_finding_id: Mapped[uuid.UUID | None] = mapped_column(unique=True)
 
     parties: Mapped[list["DisputeParty"]] = relationship(
         lazy="selectin", order_by="DisputeParty.seq", cascade="all, delete-orphan"

@@ -1,0 +1,113 @@
+"""The one way a dispute comes into being (信息收集), whoever asks: ``POST /disputes`` and a grid
+patrol's 矛盾纠纷线索 turned into a dispute (``POST /patrols/{id}/findings/{fid}/report``) both call
+``register``. Another domain that creates a dispute calls this module, never ``disputes.service``:
+it runs the creation rules (the caller's create role on the dispute's unit, a known category, a
+feed's id once per channel), gives the tracking code, and writes the record with its history row and
+outbox event through ``core.transitions.record_creation`` — in the caller's transaction, flushed,
+not committed (the caller's service commits once, with its own writes)."""
+
+import base64
+import secrets
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from governance_api.core import errors
+from governance_api.core.actor import Actor
+from governance_api.core.transitions import record_creation
+from governance_api.disputes import repository as repo
+from governance_api.disputes.machine import CREATE_ROLES, DISPUTE_MACHINE
+from governance_api.disputes.schemas import PartyIn
+from governance_api.disputes.vocab import Channel, Level
+from governance_api.models.base import utcnow
+from governance_api.models.disputes import Dispute, DisputeParty
+from governance_api.models.org import OrgUnit
+
+TRACKING_CODE_BYTES = 10  # 80 bits from ``secrets``: 16 base32 characters
+
+
+def new_tracking_code() -> str:
+    """解纷码: unguessable, case-insensitive, no padding (e.g. ``K3J7Q2M9X4B6T8VW``)."""
+    return base64.b32encode(secrets.token_bytes(TRACKING_CODE_BYTES)).decode().rstrip("=")
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What a new dispute is made of. ``community`` (and ``grid``) are resolved units the caller's
+    scope reaches; ``patrol_finding_id`` names the patrol finding it came from (微网格巡查)."""
+
+    community: OrgUnit
+    grid: OrgUnit | None
+    channel: Channel
+    category: str
+    title: str
+    description: str
+    parties: Sequence[PartyIn] = ()
+    external_id: str | None = None
+    patrol_finding_id: uuid.UUID | None = None
+
+    @property
+    def unit(self) -> OrgUnit:
+        """The dispute's unit: its grid when one is given, else its community (DOMAIN §3.3)."""
+        return self.grid or self.community
+
+
+def check_role(actor: Actor, unit: OrgUnit) -> None:
+    """403 unless the caller holds a create role (DOMAIN §3.3) on ``unit`` or an ancestor."""
+    if not actor.holds_any(CREATE_ROLES, unit.path):
+        raise errors.Forbidden("your roles may not report disputes here")
+
+
+def check_category(session: Session, code: str) -> None:
+    """422 on ``body.category`` unless it is a code of the category list (data the 司法所 extends)."""
+    if repo.get_category(session, code) is None:
+        raise errors.ValidationFailed.one("body.category", "unknown category")
+
+
+def register(session: Session, actor: Actor, intake: Intake) -> Dispute:
+    """Record a new dispute at level ``community`` in ``reported``: role, category and feed id
+    checked, then the record, its parties, history row and outbox event, flushed."""
+    check_role(actor, intake.unit)
+    check_category(session, intake.category)
+    if intake.external_id is not None:
+        refuse_duplicate(session, intake.channel.value, intake.external_id)
+    now = utcnow()
+    dispute = Dispute(
+        id=uuid.uuid4(),
+        community_id=intake.community.id,
+        grid_id=intake.grid.id if intake.grid else None,
+        org_unit_id=intake.unit.id,
+        scope_path=intake.unit.path,
+        created_by_id=actor.user_id,
+        channel=intake.channel.value,
+        category=intake.category,
+        title=intake.title,
+        description=intake.description,
+        external_id=intake.external_id,
+        patrol_finding_id=intake.patrol_finding_id,
+        tracking_code=new_tracking_code(),
+        level=Level.community.value,
+        level_entered_at=now,
+        created_at=now,
+        parties=[
+            DisputeParty(seq=i, name=p.name, role=p.role.value, phone=p.phone, id_number=p.id_number)
+            for i, p in enumerate(intake.parties)
+        ],
+    )
+    try:
+        record_creation(session, DISPUTE_MACHINE, dispute, actor)
+    except IntegrityError as exc:  # a concurrent feed delivery of the same external id
+        session.rollback()
+        if intake.external_id is not None:
+            refuse_duplicate(session, intake.channel.value, intake.external_id)
+        raise errors.Duplicate("the dispute could not be recorded; retry") from exc
+    return dispute
+
+
+def refuse_duplicate(session: Session, channel: str, external_id: str) -> None:
+    existing = repo.by_external_id(session, channel, external_id)
+    if existing is not None:
+        raise errors.Duplicate(f"external_id already recorded for channel {channel}", existing_id=str(existing.id))
