@@ -2,12 +2,16 @@
 sent back once, resubmits, is graded 优秀 with a funding uplift and a district nomination, and the
 result is published; the figures it was graded on are the year's records, frozen at the last submit."""
 
+import datetime as dt
+
 from fastapi.testclient import TestClient
 
 from decisions.factories import create as create_decision
 from decisions.factories import ok, problem
 from disputes.factories import Disputes
 from evaluations.factories import API, EVALUATE, SUBMIT, YEAR, act, create, get
+from meetings.factories import community_meeting, done, record
+from patrols.factories import CLUE, Patrols, today
 from world import World
 
 
@@ -29,6 +33,16 @@ def test_a_year_assessed_returned_graded_and_published(client: TestClient, world
     d.reported()
     d.create("staff2", community_id=str(world.units["C2"]))  # another community: never counted for C1
     create_decision(client, world)
+    meeting = record(client, world, "sec1", community_meeting(world))  # two resolutions, one due in 2030
+    ok(done(client, world, "sec1", meeting["id"], meeting["resolutions"][0]["id"]))
+    council = community_meeting(world, kind="residents_council", legal_adviser_present=True, resolutions=[])
+    record(client, world, "staff1", council)
+    record(client, world, "sec2", community_meeting(world, unit="C2", chair="sec2"))  # not C1's
+    p = Patrols(client, world)
+    patrolled = [today() - dt.timedelta(days=n) for n in (1, 2)]
+    p.log(days_ago=1, findings=[CLUE])
+    p.log(days_ago=2)
+    p.log(days_ago=2)  # a second patrol the same day: one grid-day
 
     e = ok(create(client, world))
     assert (e["state"], e["year"], e["indicators"], e["allowed_actions"]) == ("self_assessing", YEAR, None, ["submit"])
@@ -53,6 +67,21 @@ def test_a_year_assessed_returned_graded_and_published(client: TestClient, world
     }
     assert figures["disputes"]["received_by_channel"] == {"hotline_12348": 1, "walk_in": 2}
     assert figures["decisions"]["listed"] == 1 and figures["decisions"]["closed"] == 0
+    assert figures["meetings"] == {
+        "held": 2,
+        "by_kind": {"governance_meeting": 1, "residents_council": 1},
+        "councils_with_legal_adviser": 1,
+        "resolutions": {"recorded": 2, "done": 1, "open_past_due": 0},
+    }
+    days_so_far = (today() - dt.date(YEAR, 1, 1)).days + 1  # C1 has one grid, G1
+    in_year = sum(day.year == YEAR for day in patrolled)
+    assert figures["patrols"]["coverage"] | {"rate": None} == {
+        "numerator": in_year,
+        "denominator": days_so_far,
+        "rate": None,
+    }
+    assert figures["patrols"]["findings_by_kind"] == ({"dispute_clue": 1} if patrolled[0].year == YEAR else {})
+    assert figures["patrols"]["clues_reported"] == 0
 
     e = ok(act(client, world, "jo", e["id"], "return", {"reason": "请补充加装电梯决策的法制审核情况"}))
     assert e["state"] == "self_assessing"

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from governance_api.core.actor import Actor
 from governance_api.core.deps import CurrentActor, WriteSession, get_settings
 from governance_api.core.http import IfMatch, RawBody, set_etag
-from governance_api.core.machine import Action, StateMachine, Step
+from governance_api.core.machine import Action, StateMachine, Step, guard_codes
 from governance_api.core.openapi import body_ref
 from governance_api.core.problems import WRITE_PROBLEMS, responses
 from governance_api.settings import Settings
@@ -62,8 +62,15 @@ def add_action_routes(
             summary=f"{action.code} ({action.label})",
             description=describe(action),
             responses=responses(*WRITE_PROBLEMS),
-            openapi_extra={"requestBody": body_ref(action.body.__name__, required=_needs_body(action.body))},
+            openapi_extra=_extra(action),
         )
+
+
+def _extra(step: Step[Any]) -> dict[str, Any]:
+    """The step's body by reference, and the ``unmet`` codes its guards can answer (published as
+    ``x-guard-codes``; ``core.contract`` lists them in the description)."""
+    body = body_ref(step.body.__name__, required=_needs_body(step.body))
+    return {"requestBody": body, "x-guard-codes": guard_codes(step)}
 
 
 def _needs_body(body: type[BaseModel]) -> bool:
@@ -96,7 +103,7 @@ def add_activity_routes(
             summary=f"{activity.code} ({activity.label})",
             description=describe(activity),
             responses=responses(*WRITE_PROBLEMS),
-            openapi_extra={"requestBody": body_ref(activity.body.__name__, required=_needs_body(activity.body))},
+            openapi_extra=_extra(activity),
         )
 
 

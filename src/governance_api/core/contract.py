@@ -3,10 +3,9 @@ itself"), applied once to the generated document: the Problem schema, declared h
 parameters, ``security: []`` on public operations, guard codes per step, request examples, and no
 ``"default": null`` (generators read a default as "always present")."""
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
-from governance_api.core.machine import StateMachine, guard_codes
 from governance_api.core.problems import PROBLEM_JSON, Problem
 
 REF = "#/components/schemas/{model}"
@@ -44,22 +43,19 @@ IF_NONE_MATCH = {
 }
 
 
-def finish(doc: dict[str, Any], machines: Mapping[str, StateMachine[Any]]) -> None:
+def finish(doc: dict[str, Any]) -> None:
     """Apply the contract's promises to ``doc`` (in place)."""
     schemas = doc.setdefault("components", {}).setdefault("schemas", {})
     problem = Problem.model_json_schema(ref_template=REF)
     schemas.update(problem.pop("$defs", {}))
     schemas["Problem"] = problem
     doc["components"]["headers"] = HEADERS
-    steps = {f"{m.name}s.{s.code}": guard_codes(s) for m in machines.values() for s in m.steps}
     for path, method, op in _operations(doc):
         _declare_headers(path, method, op, schemas)
         op.setdefault("security", [])  # the routes without a bearer dependency are public
-        if (codes := steps.get(op.get("operationId", ""))) is not None:
-            op["x-guard-codes"] = codes
-            if codes:
-                listed = "".join(f"\n- `{c}`: {m}" for c, m in codes.items())
-                op["description"] = op.get("description", "") + "\n\nGuard codes (`unmet`):" + listed
+        if codes := op.get("x-guard-codes"):  # a machine step's (core.action_routes)
+            listed = "".join(f"\n- `{c}`: {m}" for c, m in codes.items())
+            op["description"] = op.get("description", "") + "\n\nGuard codes (`unmet`):" + listed
         _example(op, schemas)
     _drop_null_defaults(doc)
     _no_nul(doc)

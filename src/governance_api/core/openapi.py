@@ -126,7 +126,7 @@ def extend_openapi(app: FastAPI, machines: Mapping[str, StateMachine[Any]]) -> N
             known = schemas.get(body.__name__)
             assert known in (None, schema), f"two body schemas named {body.__name__}"
             schemas[body.__name__] = schema
-        finish(doc, machines)
+        finish(doc)
         add_links(doc, LINKS)
         app.openapi_schema = doc
         return doc

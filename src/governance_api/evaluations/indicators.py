@@ -1,8 +1,9 @@
 """The year's figures a community's evaluation is graded on (DOMAIN §4.7, §5), snapshotted at
 ``submit``. Counted exactly from the records: disputes and decisions of the community, and what
 their history says happened in the year (a Shanghai calendar year: an event counts in the year of
-the Shanghai day it happened). The governance figures (meetings, patrol coverage) join when those
-records exist; the statistics issue extends the snapshot, never changes a taken one."""
+the Shanghai day it happened), and the governance work of the year: the community's meetings and
+their resolutions, the patrol coverage of its grids. The statistics issue extends the snapshot,
+never changes a taken one."""
 
 import datetime as dt
 import uuid
@@ -83,11 +84,50 @@ def decisions(session: Session, community_id: uuid.UUID, year: int) -> dict[str,
     }
 
 
+def meetings(session: Session, community_id: uuid.UUID, year: int, today: dt.date) -> dict[str, Any]:
+    """The community's own meetings of the year by kind (the street's 联席会商 are the street's), the
+    居民议事会 a legal adviser attended, and the resolutions: recorded, done (闭环), open past due."""
+    start, end = year_bounds(year)
+    held = repo.meetings_between(session, community_id, start, end)
+    by_kind: Counter[str] = Counter()
+    for (kind, _), n in held.items():
+        by_kind[kind] += n
+    recorded, done, past_due = repo.resolutions_between(session, community_id, start, end, today)
+    return {
+        "held": sum(by_kind.values()),
+        "by_kind": dict(sorted(by_kind.items())),
+        "councils_with_legal_adviser": held[("residents_council", True)],
+        "resolutions": {"recorded": recorded, "done": done, "open_past_due": past_due},
+    }
+
+
+def patrols(session: Session, community_id: uuid.UUID, year: int, today: dt.date) -> dict[str, Any]:
+    """Patrol coverage (DOMAIN §4.3): grid-days with a patrol over grid-days of the year so far (to
+    the snapshot's day, or the year's end), and the findings by kind with the clues reported."""
+    first = dt.date(year, 1, 1)
+    last = min(dt.date(year, 12, 31), today)
+    days = max((last - first).days + 1, 0)
+    grid_days = repo.grids_of(session, community_id) * days
+    patrolled = repo.patrolled_grid_days(session, community_id, first, last) if days else 0
+    found = repo.findings_between(session, community_id, first, last)
+    by_kind: Counter[str] = Counter()
+    for (kind, _), n in found.items():
+        by_kind[kind] += n
+    return {
+        "coverage": rate(patrolled, grid_days),
+        "findings_by_kind": dict(sorted(by_kind.items())),
+        "clues_reported": found[("dispute_clue", True)],
+    }
+
+
 def snapshot(session: Session, community_id: uuid.UUID, year: int, taken_at: dt.datetime) -> dict[str, Any]:
     """Every figure of the year for the community, as of ``taken_at``."""
+    today = taken_at.astimezone(SHANGHAI).date()
     return {
         "year": year,
         "taken_at": taken_at.isoformat(),
         "disputes": disputes(session, community_id, year),
         "decisions": decisions(session, community_id, year),
+        "meetings": meetings(session, community_id, year, today),
+        "patrols": patrols(session, community_id, year, today),
     }

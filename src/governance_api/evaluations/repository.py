@@ -1,12 +1,13 @@
 """Every query of the annual evaluation, the scope in SQL. The year's figures are read here from the
-disputes' and decisions' own tables and their history (read, never written)."""
+other records' own tables (disputes and decisions with their history, meetings, patrols): read,
+never written."""
 
 import datetime as dt
 import uuid
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, case, func, select, true
 from sqlalchemy.orm import Session
 
 from governance_api.core.actor import Actor
@@ -14,7 +15,9 @@ from governance_api.core.scope import within_roles
 from governance_api.models.decisions import Decision
 from governance_api.models.disputes import Dispute, MediationSession
 from governance_api.models.evaluations import Evaluation
+from governance_api.models.meetings import GovernanceMeeting, MeetingResolution
 from governance_api.models.org import OrgUnit
+from governance_api.models.patrols import Patrol, PatrolFinding
 from governance_api.models.records import TransitionRecord
 from governance_api.roles import STAFF_ROLES
 
@@ -101,3 +104,65 @@ def sessions_between(session: Session, community_id: uuid.UUID, start: dt.dateti
         .where(Dispute.community_id == community_id, MediationSession.held_at >= start, MediationSession.held_at < end)
     )
     return int(session.scalar(stmt) or 0)
+
+
+def meetings_between(
+    session: Session, community_id: uuid.UUID, start: dt.datetime, end: dt.datetime
+) -> Counter[tuple[str, bool]]:
+    """The community's own meetings held in [start, end), by (kind, legal adviser present)."""
+    m = GovernanceMeeting
+    stmt = (
+        select(m.kind, m.legal_adviser_present, func.count())
+        .where(m.org_unit_id == community_id, m.held_at >= start, m.held_at < end)
+        .group_by(m.kind, m.legal_adviser_present)
+    )
+    return Counter({(str(k), bool(p)): int(n) for k, p, n in session.execute(stmt)})
+
+
+def resolutions_between(
+    session: Session, community_id: uuid.UUID, start: dt.datetime, end: dt.datetime, today: dt.date
+) -> tuple[int, int, int]:
+    """(recorded, done, open past their due day) among the resolutions of those meetings."""
+    m, r = GovernanceMeeting, MeetingResolution
+    past_due = case((and_(r.done.is_(False), r.due_on < today), 1), else_=0)
+    stmt = (
+        select(
+            func.count(), func.coalesce(func.sum(case((r.done, 1), else_=0)), 0), func.coalesce(func.sum(past_due), 0)
+        )
+        .select_from(r)
+        .join(m, m.id == r.meeting_id)
+        .where(m.org_unit_id == community_id, m.held_at >= start, m.held_at < end)
+    )
+    recorded, done, overdue = session.execute(stmt).one()
+    return int(recorded), int(done), int(overdue)
+
+
+def grids_of(session: Session, community_id: uuid.UUID) -> int:
+    stmt = select(func.count()).select_from(OrgUnit).where(OrgUnit.parent_id == community_id, OrgUnit.kind == "grid")
+    return int(session.scalar(stmt) or 0)
+
+
+def patrolled_grid_days(session: Session, community_id: uuid.UUID, first: dt.date, last: dt.date) -> int:
+    """Grid-days of the community in [first, last] with at least one patrol (DOMAIN §4.3)."""
+    days = (
+        select(Patrol.grid_id, Patrol.patrol_date)
+        .where(Patrol.community_id == community_id, Patrol.patrol_date >= first, Patrol.patrol_date <= last)
+        .distinct()
+        .subquery()
+    )
+    return int(session.scalar(select(func.count()).select_from(days)) or 0)
+
+
+def findings_between(
+    session: Session, community_id: uuid.UUID, first: dt.date, last: dt.date
+) -> Counter[tuple[str, bool]]:
+    """Findings of the community's patrols in [first, last], by (kind, reported as a dispute)."""
+    f = PatrolFinding
+    reported = f.dispute_id.is_not(None)
+    stmt = (
+        select(f.kind, reported, func.count())
+        .join(Patrol, Patrol.id == f.patrol_id)
+        .where(Patrol.community_id == community_id, Patrol.patrol_date >= first, Patrol.patrol_date <= last)
+        .group_by(f.kind, reported)
+    )
+    return Counter({(str(k), bool(r)): int(n) for k, r, n in session.execute(stmt)})
