@@ -183,6 +183,32 @@ def patrol_between_fields(field: str, message: str, case: Any) -> bool:
     return case.operation.path == "/api/v1/patrols" and (field, message) in PATROL_FIELD_RULES
 
 
+# (field, words of the message) of the governance records' rules on the org tree and between fields.
+GOVERNANCE_FIELD_RULES = (
+    ("body.org_unit_id", " sits on a "),  # a 工作小组 on a community, a 工作专班 on a street
+    ("body.org_unit_id", " is held by a "),  # a community's meeting kinds, the street's 联席会商
+    ("body.community_id", "not a community"),  # buildings and evaluations belong to a 居民区
+    ("body", "to_date is before from_date"),
+    ("body.to_date", "before the membership began"),
+    ("query.patrol_date_to", "must not be before patrol_date_from"),
+)
+
+
+def governance_between_fields(field: str, message: str, case: Any) -> bool:
+    """DOCUMENTED. DOMAIN.md §4: a working body sits on the kind of unit its kind names, a meeting's
+    kind on the unit that holds it, a building or an evaluation on a community (DOMAIN §1: the org
+    tree), and a membership or a date range does not end before it starts — rules between two
+    values that each fit the schema, which no JSON schema can state; each is 422 on its field."""
+    return any(field == f and words in message for f, words in GOVERNANCE_FIELD_RULES)
+
+
+def not_in_the_future(field: str, message: str, case: Any) -> bool:
+    """DOCUMENTED. API.md / DOMAIN.md: what already happened (a meeting held, a session, a patrol's
+    day and times, an agreement signed) is not in the future, and only a year that has begun is
+    evaluated (DOMAIN §4.7): a rule against the server's clock, which no schema can state."""
+    return "must not be in the future" in message or "a year still to come" in message
+
+
 ErrorRule = Callable[[str, str, Any], bool]
 ERROR_RULES: tuple[ErrorRule, ...] = (
     id_check_character,
@@ -192,6 +218,8 @@ ERROR_RULES: tuple[ErrorRule, ...] = (
     token_form,
     counted_against_the_record,
     patrol_between_fields,
+    governance_between_fields,
+    not_in_the_future,
 )
 
 

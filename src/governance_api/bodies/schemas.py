@@ -4,7 +4,7 @@ import datetime as dt
 import uuid
 from typing import TYPE_CHECKING, Annotated, Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from governance_api.bodies.vocab import BodyKind, MemberPosition
 from governance_api.core.history import HistoryEntry
@@ -48,12 +48,20 @@ class WorkingBodyCreate(Input):
 class MemberCreate(Input):
     """增补成员: a user of the system or a named person (name, organisation)."""
 
-    model_config = example(
-        name="王建国",
-        organisation="金色雅筑业主委员会",
-        position="member",
-        duty="协调业主意见, 参与协商议事",
-        from_date="2026-01-01",
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "王建国",
+                    "organisation": "金色雅筑业主委员会",
+                    "position": "member",
+                    "duty": "协调业主意见, 参与协商议事",
+                    "from_date": "2026-01-01",
+                }
+            ],
+            # what ``_consistent`` requires, said in the contract: a user, or a named person
+            "anyOf": [{"required": ["user_id"]}, {"required": ["name"]}],
+        }
     )
 
     user_id: uuid.UUID | None = Field(None, description="the member's user, when the member has one (an active user)")
