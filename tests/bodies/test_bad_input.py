@@ -137,3 +137,16 @@ def test_if_match(client: TestClient, world: World) -> None:
         client.get(f"{API}/working-bodies/{g['id']}", headers=world.h("sec1") | {"If-None-Match": '"2"'}).status_code
         == 304
     )
+
+
+def test_an_end_shortens_a_term_never_lengthens_it(client: TestClient, world: World) -> None:
+    """A leader whose term is set to end, a new leader from the next day: ending the first one later
+    than its term would make two leaders at once (one 组长 at a time), so it is 422."""
+    g = group(client, world)
+    first = ok(
+        add(client, world, g["id"], member("老组长", "leader", from_date="2026-01-01", to_date="2026-06-30")), 201
+    )
+    ok(add(client, world, g["id"], member("新组长", "leader", from_date="2026-07-01")), 201)
+    r = end(client, world, g["id"], first["id"], {"to_date": "2026-12-31"})
+    assert problem(r, 422, "validation_error")["errors"][0]["field"] == "body.to_date"
+    ok(end(client, world, g["id"], first["id"], {"to_date": "2026-05-31", "reason": "提前卸任"}))

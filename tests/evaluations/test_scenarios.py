@@ -7,7 +7,8 @@ import datetime as dt
 from fastapi.testclient import TestClient
 
 from decisions.factories import create as create_decision
-from decisions.factories import ok, problem
+from decisions.factories import decision_in, ok, problem
+from decisions.factories import post as act_decision
 from disputes.factories import Disputes
 from evaluations.factories import API, EVALUATE, SUBMIT, YEAR, act, create, get
 from meetings.factories import community_meeting, done, record
@@ -129,3 +130,22 @@ def test_the_street_sees_its_communities_and_no_one_outside_does(client: TestCli
     )
     assert [r["id"] for r in by_unit["items"]] == [other["id"]]
     assert ok(client.get(f"{API}/evaluations", params={"year": YEAR - 1}, headers=world.h("jo")))["items"] == []
+
+
+def test_legal_reviews_are_counted_by_conclusion(client: TestClient, world: World) -> None:
+    """DOMAIN §5: legal reviews by conclusion — approved, approved with conditions, returned, rejected
+    (the snapshot never changes, so a merged count could never be split again)."""
+    decision_in(client, world, "implementing")  # approved
+    conditional = decision_in(client, world, "legal_review")
+    ok(
+        act_decision(
+            client, world, "la1", conditional["id"], "legal-opinions", {"conclusion": "lawful", "opinion": "可行"}
+        )
+    )
+    body = {"conclusion": "approved_with_conditions", "conditions": ["先公示七日"]}
+    ok(client.post(f"{API}/decisions/{conditional['id']}/actions/approve", json=body, headers=world.h("jo")))
+    decision_in(client, world, "rejected")
+    e = ok(create(client, world))
+    e = ok(act(client, world, "sec1", e["id"], "submit", SUBMIT))
+    reviews = e["indicators"]["decisions"]["legal_reviews"]
+    assert reviews == {"approved": 1, "approved_with_conditions": 1, "returned": 0, "rejected": 1}

@@ -165,3 +165,26 @@ def test_an_idempotent_retry_logs_one_patrol(p: Patrols) -> None:
     assert len(p.list("gw1").json()["items"]) == 1
     other = p.post("gw1", payload | {"nil_report": True, "findings": []}, **{"Idempotency-Key": "patrol-1"})
     assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reuse"
+
+
+def test_the_role_is_checked_before_the_units_kind(p: Patrols) -> None:
+    """API.md's order: a caller without the grid worker's role gets 403 whatever unit it named."""
+    before = p.counts()
+    _refused(p, p.post("staff1", body(str(p.w.units["C1"]))), 403, "forbidden", before)
+
+
+def test_a_clue_python_reads_as_blank_still_reports_with_a_title(p: Patrols) -> None:
+    """U+001F is text to the validator and a space to ``str.strip``: the default title must not
+    crash on it (it did: IndexError, a 500)."""
+    patrol = p.log(findings=[{"kind": "dispute_clue", "description": "\u001f"}])
+    r = p.report("gw1", patrol["id"], patrol["findings"][0]["id"])
+    assert r.status_code == 201, r.text
+    dispute = p.c.get(f"{API}/disputes/{r.json()['dispute_id']}", headers=p.h("jo")).json()
+    assert dispute["title"] == "微网格巡查线索"
+
+
+def test_two_different_grids_as_filters_list_nothing(p: Patrols) -> None:
+    p.log()
+    r = p.list(grid_id=str(p.w.units["G1"]), org_unit_id=str(p.w.units["G2"]))
+    assert r.status_code == 200 and r.json()["items"] == []
+    assert len(p.list(grid_id=str(p.w.units["G1"]), org_unit_id=str(p.w.units["G1"])).json()["items"]) == 1

@@ -64,8 +64,12 @@ def _add_member(ctx: Ctx) -> BodyMember:
 
 
 def _ends_after_start(ctx: Ctx) -> None:
+    """An end shortens a membership, never lengthens it: past a term already set, it could overlap a
+    leader or seat taken since (the one-at-a-time rule is checked when a member is added)."""
     if ctx.body.to_date < ctx.item.from_date:
         raise errors.ValidationFailed.one("body.to_date", f"before the membership began ({ctx.item.from_date})")
+    if ctx.item.to_date is not None and ctx.body.to_date > ctx.item.to_date:
+        raise errors.ValidationFailed.one("body.to_date", f"after the term's last day ({ctx.item.to_date})")
 
 
 def _end_member(ctx: Ctx) -> BodyMember:

@@ -69,13 +69,15 @@ def decisions(session: Session, community_id: uuid.UUID, year: int) -> dict[str,
     start, end = year_bounds(year)
     listed = repo.created_between(session, Decision, community_id, start, end)
     steps = repo.steps_between(session, "decision", community_id, start, end)
+    approvals = repo.approvals_between(session, community_id, start, end)
     return {
         "listed": sum(listed.values()),
         "listed_by_catalog_entry": dict(sorted(listed.items())),
         "proposed": _taken(steps, "propose"),
         "consensus_confirmed": _taken(steps, "confirm_consensus"),
-        "legal_reviews": {
-            "approved": _taken(steps, "approve"),
+        "legal_reviews": {  # by conclusion (DOMAIN §5)
+            "approved": approvals["approved"],
+            "approved_with_conditions": approvals["approved_with_conditions"],
             "returned": _taken(steps, "return_for_revision"),
             "rejected": _taken(steps, "reject"),
         },

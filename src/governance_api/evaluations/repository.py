@@ -166,3 +166,21 @@ def findings_between(
         .group_by(f.kind, reported)
     )
     return Counter({(str(k), bool(r)): int(n) for k, r, n in session.execute(stmt)})
+
+
+def approvals_between(session: Session, community_id: uuid.UUID, start: dt.datetime, end: dt.datetime) -> Counter[str]:
+    """The community's decisions approved in [start, end), by conclusion (approved, or approved with
+    conditions): a decision is approved once, and its conclusion is kept on it."""
+    stmt = (
+        select(Decision.review_conclusion, func.count())
+        .join(TransitionRecord, TransitionRecord.aggregate_id == Decision.id)
+        .where(
+            TransitionRecord.aggregate_type == "decision",
+            TransitionRecord.action == "approve",
+            Decision.org_unit_id == community_id,
+            TransitionRecord.at >= start,
+            TransitionRecord.at < end,
+        )
+        .group_by(Decision.review_conclusion)
+    )
+    return Counter({str(c): int(n) for c, n in session.execute(stmt)})

@@ -4,6 +4,7 @@ action loads the evaluation within the caller's scope, locked, and goes through 
 import uuid
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from governance_api.core import errors
@@ -86,9 +87,16 @@ def create_evaluation(session: Session, actor: Actor, raw: Any) -> EvaluationRea
         commendations=[],
         criticisms=[],
     )
-    record_creation(session, MACHINE, e, actor)
+    try:
+        record_creation(session, MACHINE, e, actor)
+    except IntegrityError as exc:  # a concurrent create of the same community and year won the race
+        session.rollback()
+        if (existing := repo.of_year(session, data.community_id, data.year)) is not None:
+            raise errors.Duplicate(f"the community's evaluation of {data.year} exists", str(existing.id)) from exc
+        raise
+    read = to_read(e, actor)
     session.commit()
-    return to_read(e, actor)
+    return read
 
 
 def perform(cmd: Command) -> EvaluationRead:

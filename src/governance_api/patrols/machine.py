@@ -37,7 +37,10 @@ def _category_known(ctx: WriteContext[Patrol]) -> None:
 
 
 def default_title(description: str) -> str:
-    first = description.strip().splitlines()[0].strip()
+    """The finding's first line. A description the validator took as text may still be all spaces
+    to Python (U+001C–U+001F are spaces to ``str.strip`` only): then a plain title."""
+    lines = [line.strip() for line in description.splitlines() if line.strip()]
+    first = lines[0] if lines else "微网格巡查线索"
     return first if len(first) <= TITLE_CHARS else first[: TITLE_CHARS - 1] + "…"
 
 

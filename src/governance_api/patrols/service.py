@@ -64,10 +64,10 @@ def create_patrol(session: Session, actor: Actor, raw: Any) -> PatrolRead:
     grid = repo.get_unit(session, target.grid_id)
     if grid is None or not actor.reaches(grid.path):
         raise errors.NotFound("no such grid in your scope")
-    if grid.kind != OrgKind.grid or grid.parent_id is None:
-        raise errors.ValidationFailed.one("body.grid_id", "not a grid (微网格)")
     if not actor.holds_any(CREATE_ROLES, grid.path):
         raise errors.Forbidden("only the grid's grid worker logs its patrols")
+    if grid.kind != OrgKind.grid or grid.parent_id is None:
+        raise errors.ValidationFailed.one("body.grid_id", "not a grid (微网格)")
     body = parse(PatrolCreate, raw)
     _consistent(body)
     patrol = Patrol(
@@ -120,7 +120,10 @@ def list_patrols(
         unit = repo.get_unit(session, org_unit_id)
         if unit is None:
             return Page(items=[], next_cursor=None)
-        filters = dataclasses.replace(filters, **_unit_filter(unit.kind, unit.id, unit.path))
+        narrowed = _unit_filter(unit.kind, unit.id, unit.path)
+        if filters.grid_id is not None and narrowed.get("grid_id", filters.grid_id) != filters.grid_id:
+            return Page(items=[], next_cursor=None)  # two different grids: no patrol is in both
+        filters = dataclasses.replace(filters, **narrowed)
     rows, cursor = paginate(session, repo.list_query(actor, filters), Patrol.created_at, Patrol.id, params)
     counts = repo.finding_counts(session, [p.id for p in rows])
     return Page(items=[views.list_item(p, actor, counts.get(p.id, repo.Counts())) for p in rows], next_cursor=cursor)
