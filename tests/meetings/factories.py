@@ -7,6 +7,8 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import func, select
 
+from decisions.factories import ok as ok  # the suite's one pair of response checks, re-exported
+from decisions.factories import problem as problem
 from governance_api.models.meetings import GovernanceMeeting, MeetingResolution
 from governance_api.models.records import OutboxEvent, TransitionRecord
 from world import World
@@ -16,20 +18,6 @@ API = "/api/v1"
 
 def hours_ago(n: float) -> str:
     return (dt.datetime.now(dt.UTC) - dt.timedelta(hours=n)).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def ok(r: Response, *codes: int) -> Any:
-    assert r.status_code in (codes or (200, 201)), f"{r.request.method} {r.request.url} -> {r.status_code}: {r.text}"
-    return r.json()
-
-
-def problem(r: Response, status: int, code: str | None = None) -> dict[str, Any]:
-    assert r.status_code == status, f"expected {status}, got {r.status_code}: {r.text}"
-    assert r.headers["content-type"].startswith("application/problem+json")
-    body: dict[str, Any] = r.json()
-    if code:
-        assert body["code"] == code, body
-    return body
 
 
 def community_meeting(w: World, unit: str = "C1", chair: str = "sec1", **over: Any) -> dict[str, Any]:

@@ -34,14 +34,7 @@ def member_read(m: BodyMember, body_version: int | None = None) -> MemberRead:
 
 def to_read(b: WorkingBody, actor: Actor, members: Sequence[BodyMember]) -> WorkingBodyRead:
     return WorkingBodyRead(
-        id=b.id,
-        state=b.state,
-        state_label=MACHINE.label_of(b.state),
-        version=b.version,
-        allowed_actions=MACHINE.allowed_actions(b, actor),
-        allowed_activities=MACHINE.allowed_activities(b, actor),
-        created_at=b.created_at,
-        updated_at=b.updated_at,
+        **MACHINE.record_fields(b, actor),
         kind=b.kind,  # a BodyKind code
         org_unit_id=b.org_unit_id,
         name=b.name,

@@ -8,14 +8,7 @@ from governance_api.models.governance import Building
 
 def to_read(b: Building, actor: Actor) -> BuildingRead:
     return BuildingRead(
-        id=b.id,
-        state=b.state,
-        state_label=MACHINE.label_of(b.state),
-        version=b.version,
-        allowed_actions=MACHINE.allowed_actions(b, actor),
-        allowed_activities=MACHINE.allowed_activities(b, actor),
-        created_at=b.created_at,
-        updated_at=b.updated_at,
+        **MACHINE.record_fields(b, actor),
         community_id=b.org_unit_id,
         code=b.code,
         name=b.name,

@@ -251,6 +251,20 @@ class StateMachine(Generic[AggT]):
             and (a.item is None or a.item.offered(actor, aggregate))
         ]
 
+    def record_fields(self, aggregate: AggT, actor: Actor) -> dict[str, Any]:
+        """The fields every read of one of this machine's records has (``core.schemas.RecordRead``):
+        its id, state and zh label, version, times, and what the caller may do next."""
+        return {
+            "id": aggregate.id,
+            "state": aggregate.state,
+            "state_label": self.label_of(aggregate.state),
+            "version": aggregate.version,
+            "allowed_actions": self.allowed_actions(aggregate, actor),
+            "allowed_activities": self.allowed_activities(aggregate, actor),
+            "created_at": aggregate.created_at,
+            "updated_at": aggregate.updated_at,
+        }
+
     def describe(self) -> dict[str, Any]:
         return {
             "name": self.name,

@@ -17,14 +17,7 @@ def to_read(d: Decision, actor: Actor, conditions: Sequence[ReviewCondition]) ->
     """``conditions`` are the decision's review conditions, read by the caller (one query for a
     whole list page: ``repository.conditions_of``)."""
     return DecisionRead(
-        id=d.id,
-        state=d.state,
-        state_label=MACHINE.label_of(d.state),
-        version=d.version,
-        allowed_actions=MACHINE.allowed_actions(d, actor),
-        allowed_activities=MACHINE.allowed_activities(d, actor),
-        created_at=d.created_at,
-        updated_at=d.updated_at,
+        **MACHINE.record_fields(d, actor),
         community_id=d.org_unit_id,
         street_id=d.street_id,
         created_by_id=d.created_by_id,

@@ -49,14 +49,7 @@ def is_overdue(dispute: Dispute, limits: DisputeTimeLimits, now: dt.datetime) ->
 
 def _base(dispute: Dispute, actor: Actor, limits: DisputeTimeLimits, now: dt.datetime) -> dict[str, object]:
     return {
-        "id": dispute.id,
-        "state": dispute.state,
-        "state_label": DISPUTE_MACHINE.label_of(dispute.state),
-        "version": dispute.version,
-        "allowed_actions": DISPUTE_MACHINE.allowed_actions(dispute, actor),
-        "allowed_activities": DISPUTE_MACHINE.allowed_activities(dispute, actor),
-        "created_at": dispute.created_at,
-        "updated_at": dispute.updated_at,
+        **DISPUTE_MACHINE.record_fields(dispute, actor),
         "community_id": dispute.community_id,
         "grid_id": dispute.grid_id,
         "org_unit_id": dispute.org_unit_id,

@@ -39,6 +39,14 @@ def _taken(steps: Steps, action: str, from_state: str | None = None) -> int:
     return sum(n for (a, f, _), n in steps.items() if a == action and (from_state is None or f == from_state))
 
 
+def _by_kind(counts: Counter[tuple[str, bool]]) -> dict[str, int]:
+    """(kind, flag) → n summed over the flag, by kind in code order."""
+    out: Counter[str] = Counter()
+    for (kind, _), n in counts.items():
+        out[kind] += n
+    return dict(sorted(out.items()))
+
+
 def _entered(steps: Steps, state: str) -> int:
     return sum(n for (_, _, t), n in steps.items() if t == state)
 
@@ -91,13 +99,11 @@ def meetings(session: Session, community_id: uuid.UUID, year: int, today: dt.dat
     居民议事会 a legal adviser attended, and the resolutions: recorded, done (闭环), open past due."""
     start, end = year_bounds(year)
     held = repo.meetings_between(session, community_id, start, end)
-    by_kind: Counter[str] = Counter()
-    for (kind, _), n in held.items():
-        by_kind[kind] += n
+    by_kind = _by_kind(held)
     recorded, done, past_due = repo.resolutions_between(session, community_id, start, end, today)
     return {
         "held": sum(by_kind.values()),
-        "by_kind": dict(sorted(by_kind.items())),
+        "by_kind": by_kind,
         "councils_with_legal_adviser": held[("residents_council", True)],
         "resolutions": {"recorded": recorded, "done": done, "open_past_due": past_due},
     }
@@ -112,12 +118,9 @@ def patrols(session: Session, community_id: uuid.UUID, year: int, today: dt.date
     grid_days = repo.grids_of(session, community_id) * days
     patrolled = repo.patrolled_grid_days(session, community_id, first, last) if days else 0
     found = repo.findings_between(session, community_id, first, last)
-    by_kind: Counter[str] = Counter()
-    for (kind, _), n in found.items():
-        by_kind[kind] += n
     return {
         "coverage": rate(patrolled, grid_days),
-        "findings_by_kind": dict(sorted(by_kind.items())),
+        "findings_by_kind": _by_kind(found),
         "clues_reported": found[("dispute_clue", True)],
     }
 

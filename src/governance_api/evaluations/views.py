@@ -9,14 +9,7 @@ from governance_api.models.evaluations import Evaluation
 
 def to_read(e: Evaluation, actor: Actor) -> EvaluationRead:
     return EvaluationRead(
-        id=e.id,
-        state=e.state,
-        state_label=MACHINE.label_of(e.state),
-        version=e.version,
-        allowed_actions=MACHINE.allowed_actions(e, actor),
-        allowed_activities=MACHINE.allowed_activities(e, actor),
-        created_at=e.created_at,
-        updated_at=e.updated_at,
+        **MACHINE.record_fields(e, actor),
         community_id=e.org_unit_id,
         year=e.year,
         created_by_id=e.created_by_id,

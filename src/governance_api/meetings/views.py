@@ -15,14 +15,7 @@ from governance_api.models.meetings import GovernanceMeeting
 def to_read(m: GovernanceMeeting, actor: Actor) -> GovernanceMeetingRead:
     kind = GovernanceMeetingKind(m.kind)
     return GovernanceMeetingRead(
-        id=m.id,
-        state=m.state,
-        state_label=MACHINE.label_of(m.state),
-        version=m.version,
-        allowed_actions=MACHINE.allowed_actions(m, actor),
-        allowed_activities=MACHINE.allowed_activities(m, actor),
-        created_at=m.created_at,
-        updated_at=m.updated_at,
+        **MACHINE.record_fields(m, actor),
         kind=kind,
         kind_label=kind.label,
         org_unit_id=m.org_unit_id,
