@@ -195,3 +195,18 @@ def test_says_something_means_the_same_to_the_contract_and_the_service(client: T
     body = {"category": "funds", "name": "\u0085", "code": "nel_name", "consensus_rule": "residents_meeting"}
     r = client.post("/api/v1/decision-catalog", json=body, headers=world.h("jo"))
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "body.name", r.text
+
+
+@pytest.mark.parametrize("value", ["0", "20261121", "2026-11-21T00:00:00Z", "tomorrow"])
+def test_days_are_iso_days_only(client: TestClient, world: World, value: str) -> None:
+    """A ``format: date`` value is an ISO day: pydantic alone read ``0`` as a Unix time (1970-01-01),
+    so ``GET /patrols?patrol_date_from=0`` answered 200 (Schemathesis, negative phase); in a body,
+    a number is 422 too, and nothing is written."""
+    r = client.get("/api/v1/patrols", params={"patrol_date_from": value}, headers=world.h("jo"))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "query.patrol_date_from", (value, r.text)
+    group = {"kind": "governance_group", "org_unit_id": str(world.units["C1"]), "name": "工作小组"}
+    body_id = client.post("/api/v1/working-bodies", json=group, headers=world.h("sec1")).json()["id"]
+    member = {"name": "王建国", "position": "member", "duty": "协调", "from_date": 0}
+    r = client.post(f"/api/v1/working-bodies/{body_id}/members", json=member, headers=world.h("sec1"))
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "body.from_date", r.text
+    assert client.get(f"/api/v1/working-bodies/{body_id}", headers=world.h("sec1")).json()["members"] == []

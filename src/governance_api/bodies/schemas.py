@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from governance_api.bodies.vocab import BodyKind, MemberPosition
 from governance_api.core.history import HistoryEntry
 from governance_api.core.schemas import ALLOWED_ACTIONS, ALLOWED_ACTIVITIES, Input, RecordRead, Target, example
-from governance_api.core.validators import LongText, ShortText
+from governance_api.core.validators import Day, LongText, ShortText
 from governance_api.core.vocab import Late
 
 if TYPE_CHECKING:
@@ -69,8 +69,8 @@ class MemberCreate(Input):
     organisation: ShortText | None = Field(None, description="where the person works (单位), e.g. 业委会, 物业公司")
     position: MemberPosition
     duty: LongText = Field(description="the member's duty in the body (职责)")
-    from_date: dt.date = Field(description="first day of the membership (Asia/Shanghai)")
-    to_date: dt.date | None = Field(None, description="last day, when the term is known; not before from_date")
+    from_date: Day = Field(description="first day of the membership (Asia/Shanghai)")
+    to_date: Day | None = Field(None, description="last day, when the term is known; not before from_date")
 
     @model_validator(mode="after")
     def _consistent(self) -> "MemberCreate":
@@ -86,7 +86,7 @@ class MemberEnd(Input):
 
     model_config = example(to_date="2026-06-30", reason="换届调整")
 
-    to_date: dt.date = Field(description="the last day of the membership (Asia/Shanghai); not before from_date")
+    to_date: Day = Field(description="the last day of the membership (Asia/Shanghai); not before from_date")
     reason: LongText | None = None
 
 

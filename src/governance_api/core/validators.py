@@ -154,7 +154,22 @@ def _rfc3339(value: object) -> object:
     return value
 
 
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_day(value: object) -> object:
+    """Only an ISO 8601 day (``2026-11-21``) is a day here: pydantic would also read a number as a
+    Unix time, which the contract's ``format: date`` does not allow."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DAY.match(value.strip()):
+        raise ValueError("a calendar day, e.g. 2026-11-21")
+    return value
+
+
 # One time type for bodies and queries: RFC 3339 with a zone (a naive time is a 422, never guessed).
 Time = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
 PastTime = Annotated[Time, AfterValidator(_past_time)]
-PastDay = Annotated[dt.date, AfterValidator(_past_day)]
+# One day type likewise: an ISO day, read in Asia/Shanghai where it matters (API.md).
+Day = Annotated[dt.date, BeforeValidator(_iso_day)]
+PastDay = Annotated[Day, AfterValidator(_past_day)]

@@ -2,7 +2,6 @@
 and bound every string; fields that a guard of DOMAIN.md §3.3 names are optional here and checked by
 the machine's guards."""
 
-import datetime as dt
 import uuid
 from typing import Annotated
 
@@ -11,6 +10,7 @@ from pydantic import Field
 from governance_api.core.schemas import Input, Target, example
 from governance_api.core.validators import (
     Code,
+    Day,
     GuardText,
     IdNumber,
     LongText,
@@ -129,7 +129,7 @@ class CompleteScreeningBody(ScreeningFields):
 
 class TermIn(Input):
     description: TermText
-    due_on: dt.date
+    due_on: Day
 
 
 class RecordAgreementBody(Input):

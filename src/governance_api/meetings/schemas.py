@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from governance_api.core.history import HistoryEntry
 from governance_api.core.schemas import ALLOWED_ACTIONS, ALLOWED_ACTIVITIES, Input, RecordRead, Target, example
-from governance_api.core.validators import LongText, PastTime, ShortText
+from governance_api.core.validators import Day, LongText, PastTime, ShortText
 from governance_api.core.vocab import Late
 from governance_api.meetings.vocab import GovernanceMeetingKind
 
@@ -58,7 +58,7 @@ class MeetingAgendaItemInput(Input):
 class MeetingResolutionInput(Input):
     text: LongText
     responsible_unit_id: uuid.UUID | None = Field(default=None, description="the unit charged with it (分工)")
-    due_on: dt.date | None = Field(default=None, description="due day (Shanghai)")
+    due_on: Day | None = Field(default=None, description="due day (Shanghai)")
 
 
 class GovernanceMeetingCreate(Input):

@@ -1,7 +1,6 @@
 """Grid patrols (微网格巡查): log, read, list, history, and a 矛盾纠纷线索 turned into a dispute. HTTP
 only: parse, call one service function, set headers."""
 
-import datetime as dt
 import uuid
 from typing import Annotated
 
@@ -14,6 +13,7 @@ from governance_api.core.http import RawBody, set_etag
 from governance_api.core.openapi import raw_body
 from governance_api.core.pagination import Page, Paging
 from governance_api.core.problems import WRITE_PROBLEMS, responses
+from governance_api.core.validators import Day
 from governance_api.patrols import service
 from governance_api.patrols.machine import PATROL_MACHINE
 from governance_api.patrols.repository import PatrolFilters
@@ -48,8 +48,8 @@ def list_patrols(
     page: Paging,
     grid_id: uuid.UUID | None = None,
     org_unit_id: uuid.UUID | None = None,
-    patrol_date_from: dt.date | None = None,
-    patrol_date_to: dt.date | None = None,
+    patrol_date_from: Day | None = None,
+    patrol_date_to: Day | None = None,
     nil_report: bool | None = None,
 ) -> Page[PatrolListItem]:
     """Patrols the caller may see, newest first. ``org_unit_id``: a street, area, community or grid
