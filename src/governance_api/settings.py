@@ -1,6 +1,7 @@
 """Every setting, read once from ``GOVERNANCE_*`` environment variables."""
 
 from functools import lru_cache
+from ipaddress import IPv4Network, IPv6Network
 from typing import Literal
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
@@ -41,6 +42,25 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     log_level: str = "INFO"
     dispute_time_limits: DisputeTimeLimits = DisputeTimeLimits()
+    # A 报备 (decision filing) still unanswered this many days after it was made is reminded once.
+    filing_reminder_days: int = Field(default=5, ge=1, le=90)
+
+    # --- integration (DOMAIN §6) ---
+    # Key material for the webhook signing secrets at rest; unset, one is derived from the JWT secret
+    # (so rotating that secret makes stored webhook secrets unreadable: set this one in production).
+    data_key: SecretStr | None = None
+    # Networks a webhook URL may resolve into although private, loopback or link-local, e.g.
+    # GOVERNANCE_WEBHOOK_ALLOWED_NETWORKS='["127.0.0.0/8"]' for a receiver on this machine.
+    webhook_allowed_networks: list[IPv4Network | IPv6Network] = Field(default_factory=list)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhook_retry_hours: float = Field(default=24.0, gt=0, le=72)  # then a delivery is given up
+    webhook_backoff_base_seconds: float = Field(default=5.0, gt=0)
+    webhook_backoff_cap_seconds: float = Field(default=3600.0, gt=0)
+    worker_batch_size: int = Field(default=200, ge=1, le=5000)
+    worker_concurrency: int = Field(default=64, ge=1, le=1000)  # HTTP requests in flight per worker
+    worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    worker_lease_seconds: float = Field(default=60.0, ge=5)  # a claimed batch is retaken after this
+    max_batch_body_bytes: int = Field(default=8_388_608, ge=1024)  # POST /intake/work-orders
 
     @model_validator(mode="after")
     def _refuse_default_secret(self) -> "Settings":
@@ -48,6 +68,11 @@ class Settings(BaseSettings):
         if self.environment != "development" and (secret == DEV_SECRET or len(secret) < 32):
             raise ValueError("GOVERNANCE_JWT_SECRET must be set to a secret of 32+ characters outside development")
         return self
+
+    @property
+    def requires_https(self) -> bool:
+        """Webhook URLs must be https in production; development and test may use http."""
+        return self.environment == "production"
 
     @property
     def is_sqlite(self) -> bool:

@@ -5,6 +5,7 @@ from governance_api.models.decisions import *  # noqa: F403
 from governance_api.models.disputes import *  # noqa: F403
 from governance_api.models.evaluations import Evaluation
 from governance_api.models.governance import *  # noqa: F403
+from governance_api.models.integration import *  # noqa: F403
 from governance_api.models.meetings import *  # noqa: F403
 from governance_api.models.org import OrgUnit, RoleAssignment, User
 from governance_api.models.patrols import *  # noqa: F403

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from governance_api.models.base import Base, IdMixin, utcnow
@@ -36,6 +36,16 @@ class OutboxEvent(IdMixin, Base):
     """A domain event (e.g. an early warning) committed with the change that raised it, for relay."""
 
     __tablename__ = "outbox_events"
+    # The worker claims the oldest unpublished rows: an index of those alone stays small however
+    # long the outbox grows.
+    __table_args__ = (
+        Index(
+            "ix_outbox_events_unpublished",
+            "created_at",
+            postgresql_where=text("published_at IS NULL"),
+            sqlite_where=text("published_at IS NULL"),
+        ),
+    )
 
     aggregate_type: Mapped[str] = mapped_column(String(32))
     aggregate_id: Mapped[uuid.UUID] = mapped_column(index=True)
