@@ -92,6 +92,9 @@ class WebhookDelivery(IdMixin, Base):
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending / delivered / failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # When the current round of attempts began (fan-out, or a redelivery): retries stop
+    # ``webhook_retry_hours`` after it.
+    queued_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     locked_until: Mapped[dt.datetime | None] = mapped_column()
     delivered_at: Mapped[dt.datetime | None] = mapped_column()
