@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from governance_api.db import Database
+from governance_api.models.integration import IntegrationClient
 from governance_api.models.org import OrgUnit, RoleAssignment, User
 from governance_api.roles import OrgKind, Role
 from governance_api.security import hash_password
@@ -106,10 +107,17 @@ class World:
         return self.users[name]
 
 
+    def bind_channel(self, name: str, channel: str) -> None:
+        """Bind integration client ``name`` to the feed channel it relays (DOMAIN §6)."""
+        with self.db.transaction() as s:
+            s.add(IntegrationClient(user_id=self.users[name], channel=channel))
+
+
 def build_world(db: Database, settings: Settings) -> World:
     w = World(db=db, settings=settings)
     for key, kind, parent, name in LAYOUT:
         w.add_unit(key, kind, parent, name)
     for name, role, unit in USERS:
         w.add_user(name, (role, unit))
+    w.bind_channel("ic", "yiwangtongguan")
     return w
