@@ -16,11 +16,13 @@ import uuid
 from dataclasses import dataclass
 
 from governance_api.db import Database
+from governance_api.models.integration import IntegrationClient
 from governance_api.models.org import OrgUnit, RoleAssignment, User
 from governance_api.roles import OrgKind, Role
 from governance_api.security import hash_password
 
 DEMO_PASSWORD = "Demo-pass-2026"
+DEMO_FEED_CHANNEL = "yiwangtongguan"  # demo_integration_client's channel
 STREET = "demo-street"
 HOME = "jinse"  # the community where the plain demo_<role> users hold their community roles
 
@@ -284,6 +286,9 @@ def build_world(db: Database) -> DemoWorld:
         for user in users.values():
             session.add(user)
         session.flush()
+        # The 一网统管 feed relays one channel (DOMAIN §6): its binding is part of the account.
+        client = users[f"demo_{Role.integration_client.value}"]
+        session.add(IntegrationClient(user_id=client.id, channel=DEMO_FEED_CHANNEL))
         user_ids = {name: str(user.id) for name, user in users.items()}
     return DemoWorld(units={code: str(i) for code, i in units.items()}, users=user_ids)
 
