@@ -97,7 +97,7 @@ def test_redeliver_queues_it_now_under_the_same_id(shared: Shared, status: str) 
     assert read["id"] == str(did) and read["status"] == "pending"
     assert read["attempts"] == 1 and len(read["attempt_log"]) == 1  # the log is kept; attempts count on
     row = _row(shared, did)
-    assert row.status == "pending" and row.locked_until is None
+    assert row.status == "pending" and row.locked_until is None and row.delivered_at is None
     assert t <= row.queued_at <= utcnow() and row.next_attempt_at == row.queued_at
     assert row.created_at == old  # still the same event's delivery
     assert counts(shared.db) == before  # no new delivery, no attempt: the worker makes those

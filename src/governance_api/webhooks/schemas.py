@@ -135,7 +135,7 @@ class DeliveryRead(BaseModel):
         "day after it"
     )
     next_attempt_at: dt.datetime | None = Field(description="when the next attempt is due; null unless pending")
-    delivered_at: dt.datetime | None = Field(description="when the endpoint last accepted it")
+    delivered_at: dt.datetime | None = Field(description="when the endpoint accepted it; null unless delivered")
     last_status_code: int | None = Field(description="what the endpoint answered last")
     attempt_log: list[AttemptRead] = Field(description="every attempt, first to last")
 

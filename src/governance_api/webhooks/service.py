@@ -162,5 +162,6 @@ def redeliver(session: Session, actor: Actor, subscription_id: uuid.UUID, delive
     delivery.queued_at = now
     delivery.next_attempt_at = now
     delivery.locked_until = None
+    delivery.delivered_at = None  # as the worker keeps it: set only while delivered
     session.commit()
     return delivery_read(delivery, repo.attempts_of(session, [delivery.id])[delivery.id])
