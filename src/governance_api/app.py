@@ -35,6 +35,7 @@ from governance_api.meta.router import router as meta_router
 from governance_api.org.router import router as org_router
 from governance_api.patrols.router import router as patrols_router
 from governance_api.settings import Settings, get_settings
+from governance_api.webhooks.router import router as webhooks_router
 
 API_PREFIX = "/api/v1"
 
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         bodies_router,
         meetings_router,
         patrols_router,
+        webhooks_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     install_docs(app, f"{API_PREFIX}/docs", f"{API_PREFIX}/openapi.json")

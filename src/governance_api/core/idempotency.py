@@ -26,6 +26,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from typing import Any
 
 from anyio import to_thread
@@ -63,10 +64,21 @@ def request_digest(path: str, body: bytes) -> str:
     return hashlib.sha256(path.encode() + b"\0" + body).hexdigest()
 
 
+# Secrets an answer shows once (a webhook subscription's signing secret, on create and rotation): a
+# stored copy would keep them in clear text for 24 h beside their encrypted one, so a replay says
+# only what kind of secret it was; a client that lost the first answer rotates the secret.
+def mask_secret(secret: str) -> str:
+    """``whsec_abc…`` → ``whsec_********``: the kind of secret, none of it."""
+    return secret.split("_", 1)[0] + "_********" if "_" in secret else "********"
+
+
+SECRET_FIELDS: dict[str, Callable[[str], str]] = {"secret": mask_secret}
+
+
 def masked_for_storage(body: bytes) -> bytes:
     """The response body as kept for replays, with phone and ID numbers masked: a stored copy must
     not hold personal data for 24 h, and a replay must not disclose it again unaudited (the full
-    record is a GET away)."""
+    record is a GET away). Secrets shown once are masked too (``SECRET_FIELDS``)."""
     try:
         doc = json.loads(body)
     except ValueError:
@@ -75,14 +87,14 @@ def masked_for_storage(body: bytes) -> bytes:
     return body if masked == doc else json.dumps(masked, ensure_ascii=False, separators=(",", ":")).encode()
 
 
+_MASKS: dict[str, Callable[[str], str]] = {**PERSONAL_FIELDS, **SECRET_FIELDS}
+
+
 def _mask(value: Any) -> Any:
     if isinstance(value, list):
         return [_mask(v) for v in value]
     if isinstance(value, dict):
-        return {
-            k: PERSONAL_FIELDS[k](v) if k in PERSONAL_FIELDS and isinstance(v, str) else _mask(v)
-            for k, v in value.items()
-        }
+        return {k: _MASKS[k](v) if k in _MASKS and isinstance(v, str) else _mask(v) for k, v in value.items()}
     return value
 
 

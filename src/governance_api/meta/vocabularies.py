@@ -11,6 +11,8 @@ from governance_api.machines import MACHINES
 from governance_api.meetings import vocab as mv
 from governance_api.patrols import vocab as pv
 from governance_api.roles import OrgKind, Role
+from governance_api.webhooks.event_types import EventType
+from governance_api.webhooks.vocab import DeliveryStatus
 
 ENUMS: tuple[type[Labelled], ...] = (
     Role,
@@ -41,6 +43,8 @@ ENUMS: tuple[type[Labelled], ...] = (
     bv.MemberPosition,
     mv.GovernanceMeetingKind,
     pv.FindingKind,
+    EventType,
+    DeliveryStatus,
 )
 
 
