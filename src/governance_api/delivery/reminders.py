@@ -143,8 +143,9 @@ def _raise_once(
         dialect.insert(ReminderSent)
         .values(kind=kind, subject_id=subject_id or aggregate_id, key=key, sent_at=now)
         .on_conflict_do_nothing()
+        .returning(ReminderSent.kind)  # a row back only when the insert took (rowcount is -1 on psycopg)
     )
-    if session.execute(stmt).rowcount != 1:  # type: ignore[attr-defined]
+    if session.execute(stmt).first() is None:
         return 0
     session.add(
         OutboxEvent(
