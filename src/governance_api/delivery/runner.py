@@ -89,6 +89,11 @@ def run_worker(settings: Settings, *, once: bool = False) -> None:
         log.info("worker stopped")
 
     try:
-        asyncio.run(main())
+        try:
+            import uvloop
+        except ImportError:  # e.g. Windows: the plain asyncio loop
+            asyncio.run(main())
+        else:
+            uvloop.run(main())
     finally:
         db.dispose()

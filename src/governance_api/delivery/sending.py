@@ -24,11 +24,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-
 from governance_api.db import Database
 from governance_api.delivery import repository as repo
 from governance_api.delivery.events import CONTENT_TYPE
+from governance_api.delivery.http import Client, ConnectionFailed
 from governance_api.delivery.repository import Claimed
 from governance_api.settings import Settings
 from governance_api.webhooks import addresses, signing
@@ -90,7 +89,7 @@ def new_state(settings: Settings, outcome: Outcome, now: dt.datetime, rng: rando
 class Sender:
     """Sends one batch: every request concurrently, bounded by ``worker_concurrency``."""
 
-    def __init__(self, settings: Settings, client: httpx.AsyncClient) -> None:
+    def __init__(self, settings: Settings, client: Client) -> None:
         self.settings = settings
         self.client = client
         self._limit = asyncio.Semaphore(settings.worker_concurrency)
@@ -126,26 +125,20 @@ class Sender:
             code: int | None = None
             error: str | None = None
             try:
-                response = await self.client.post(target.url, content=body, headers=headers)
-                code = response.status_code
+                code = await self.client.post(target.url, body, headers)
                 if not 200 <= code < 300:
                     error = f"the receiver answered {code}"
-            except httpx.TimeoutException:
+            except TimeoutError:
                 error = "timeout"
-            except httpx.HTTPError as exc:
-                error = f"connection error: {type(exc).__name__}: {exc}"[:300]
+            except (ConnectionFailed, OSError) as exc:
+                error = f"connection error: {exc}"[:300]
             return Outcome(d, at, code, error, int((time.perf_counter() - started) * 1000))
 
 
-def new_client(settings: Settings) -> httpx.AsyncClient:
-    """No redirects followed (a redirect could point past the address check), no proxies from the
-    environment, a connection pool the size of the concurrency."""
-    limits = httpx.Limits(
-        max_connections=settings.worker_concurrency, max_keepalive_connections=settings.worker_concurrency
-    )
-    return httpx.AsyncClient(
-        timeout=settings.webhook_timeout_seconds, follow_redirects=False, trust_env=False, limits=limits
-    )
+def new_client(settings: Settings) -> Client:
+    """Keep-alive connections up to the concurrency per origin; no redirects followed (a redirect
+    could point past the address check)."""
+    return Client(settings.webhook_timeout_seconds, max_idle=settings.worker_concurrency)
 
 
 async def deliver_batch(
