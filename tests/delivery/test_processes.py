@@ -160,3 +160,33 @@ def test_sigterm_finishes_the_batch_in_hand_and_exits_0(
 def _deliveries(db: Database) -> list[WebhookDelivery]:
     with db.session(write=False) as s:
         return list(s.scalars(select(WebhookDelivery)))
+
+
+def test_two_workers_raise_a_reminder_once(dialect: str, db: Database, settings: Settings, d: Disputes) -> None:
+    if dialect != "postgresql":
+        pytest.skip("concurrent workers run on PostgreSQL only")
+    import datetime as dt
+
+    from governance_api.delivery import reminders
+
+    for _ in range(3):
+        d.mediating()
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=settings.dispute_time_limits.community, minutes=1)
+    barrier = threading.Barrier(4)
+    databases = [Database(settings) for _ in range(4)]
+    counts: list[int] = []
+
+    def run(database: Database) -> None:
+        barrier.wait()
+        counts.append(reminders.run(database, settings, later))
+
+    threads = [threading.Thread(target=run, args=(x,)) for x in databases]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    for x in databases:
+        x.dispose()
+    assert sorted(counts)[-1] >= 1 and sum(counts) == 3
+    with db.session(write=False) as s:
+        assert s.scalar(select(func.count()).where(OutboxEvent.kind == "dispute.overdue")) == 3
