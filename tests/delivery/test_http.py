@@ -114,3 +114,38 @@ def test_silence_is_a_timeout_and_a_closed_port_a_connection_error(servers: list
     free.close()
     with pytest.raises(ConnectionFailed):
         _post(Client(1, 4), port, 1)
+
+
+def test_the_request_line_is_ascii_and_cannot_carry_a_header(servers: list[RawServer]) -> None:
+    seen: list[bytes] = []
+    s = RawServer(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n", close=False)
+    servers.append(s)
+    original = s._serve
+
+    def spy(conn: socket.socket) -> None:
+        class Tap:
+            def __init__(self, c: socket.socket) -> None:
+                self.c = c
+
+            def recv(self, n: int) -> bytes:
+                data = self.c.recv(n)
+                seen.append(data)
+                return data
+
+            def sendall(self, b: bytes) -> None:
+                self.c.sendall(b)
+
+            def __enter__(self) -> "Tap":
+                return self
+
+            def __exit__(self, *_: object) -> None:
+                self.c.close()
+
+        original(Tap(conn))  # type: ignore[arg-type]
+
+    s._serve = spy  # type: ignore[method-assign]
+    url = f"http://127.0.0.1:{s.port}/回调 x\r\nx-evil: 1"
+    assert asyncio.run(Client(2, 4).post(url, b"{}", {})) == 204
+    request = b"".join(seen)
+    first = request.split(b"\r\n")[0]
+    assert first.startswith(b"POST /%E5%9B%9E%E8%B0%83%20x") and b"x-evil: 1" not in request

@@ -14,12 +14,13 @@ de-duplicates by ``webhook-id``)."""
 import asyncio
 import ssl
 from collections import defaultdict
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import httptools
 
 MAX_RESPONSE_BYTES = 1 << 20  # read at most this much of an answer; beyond, the connection is closed
 USER_AGENT = "governance-api-webhooks/1"
+_URL_SAFE = "!#$%&'()*+,/:;=?@[]~"  # kept as written; everything else outside [A-Za-z0-9_.-] is %-encoded
 
 
 class ConnectionFailed(Exception):
@@ -88,7 +89,13 @@ class Client:
         tls = parts.scheme == "https"
         host = parts.hostname or ""
         port = parts.port or (443 if tls else 80)
-        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        # the request line and Host header carry ASCII only: a non-ASCII, space or control character
+        # in the path is percent-encoded (so no header can be smuggled in), a non-ASCII host IDNA-encoded
+        target = quote((parts.path or "/") + (f"?{parts.query}" if parts.query else ""), safe=_URL_SAFE)
+        try:
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError as exc:
+            raise ConnectionFailed(f"the host {host!r} is not a valid name") from exc
         host_header = host if parts.port is None else f"{host}:{port}"
         if ":" in host and not host.startswith("["):  # an IPv6 literal
             host_header = f"[{host}]" if parts.port is None else f"[{host}]:{port}"
