@@ -1,6 +1,16 @@
 # Multi-stage: build the wheel (with the migrations inside it), install it into a slim runtime that
 # runs as an unprivileged user. The SQLite default lives in /data; set GOVERNANCE_DATABASE_URL for
 # PostgreSQL and GOVERNANCE_JWT_SECRET (required outside development).
+#
+# One image, two processes (DOMAIN §6): the HTTP server (the default command) and the webhook and
+# reminder worker, run as a second container of the same image with the command overridden:
+#   docker run … IMAGE                              # serve (applies the migrations first)
+#   docker run --no-healthcheck … IMAGE governance-api worker
+# (compose: `command: ["governance-api", "worker"]` and `healthcheck: {disable: true}`; the worker
+# serves no HTTP). Give both the same GOVERNANCE_DATABASE_URL, GOVERNANCE_JWT_SECRET and
+# GOVERNANCE_DATA_KEY (the worker decrypts the signing secrets with it). On PostgreSQL run as many
+# workers as needed, on several machines; on SQLite exactly one, sharing the /data volume. The worker
+# stops cleanly on SIGTERM (docker stop) once the batch in hand is recorded.
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./

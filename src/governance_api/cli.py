@@ -1,4 +1,4 @@
-"""``governance-api``: serve | db upgrade | create-admin | seed-demo | export-openapi."""
+"""``governance-api``: serve | worker | db upgrade | create-admin | seed-demo | export-openapi."""
 
 import argparse
 import json
@@ -30,6 +30,15 @@ def _serve(args: argparse.Namespace) -> None:
         access_log=False,
         log_level="warning",
     )
+
+
+def _worker(args: argparse.Namespace) -> None:
+    from governance_api.app import configure_logging
+    from governance_api.delivery.runner import run_worker
+
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    run_worker(settings, once=args.once)
 
 
 def _upgrade(_: argparse.Namespace) -> None:
@@ -88,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
     serve.set_defaults(func=_serve)
+    worker = sub.add_parser(
+        "worker", help="deliver webhook events and raise the reminders (run beside serve; stops on SIGTERM)"
+    )
+    worker.add_argument("--once", action="store_true", help="stop when a round finds nothing to do")
+    worker.set_defaults(func=_worker)
     db = sub.add_parser("db", help="database commands").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply every migration").set_defaults(func=_upgrade)
     admin = sub.add_parser("create-admin", help="create a user holding the admin role")

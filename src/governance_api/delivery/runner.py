@@ -1,0 +1,99 @@
+"""The worker's loop: fan out → deliver → (every ``REMINDER_INTERVAL``) reminders, and a nap of
+``worker_poll_seconds`` when there was nothing to do.
+
+SIGTERM or SIGINT sets a flag: the batch in hand is sent and recorded, then the loop ends and the
+process exits 0. A database error is logged and the loop carries on after a nap (a restart of the
+database, or a worker started before ``serve`` applied the migrations, is waited out).
+
+Several workers may run against PostgreSQL (on several machines): every claim skips rows another
+worker holds. On SQLite run one worker: its writes take the database's single write lock, which the
+HTTP server needs too."""
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import random
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from governance_api.db import Database
+from governance_api.delivery import reminders
+from governance_api.delivery.fanout import fan_out
+from governance_api.delivery.sending import Sender, deliver_batch, new_client
+from governance_api.models.base import utcnow
+from governance_api.settings import Settings
+
+log = logging.getLogger(__name__)
+
+REMINDER_INTERVAL = dt.timedelta(seconds=60)
+
+
+@dataclass
+class Worker:
+    settings: Settings
+    db: Database
+    clock: Callable[[], dt.datetime] = utcnow
+    rng: random.Random = field(default_factory=random.Random)
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+    _last_reminders: dt.datetime | None = None
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+    async def step(self, sender: Sender) -> int:
+        """One round of every duty; how much work it found."""
+        done = fan_out(self.db, self.clock(), self.settings.worker_batch_size)
+        done += await deliver_batch(self.db, self.settings, sender, self.clock, self.rng)
+        now = self.clock()
+        if self._last_reminders is None or now - self._last_reminders >= REMINDER_INTERVAL:
+            self._last_reminders = now
+            done += reminders.run(self.db, self.settings, now)
+        return done
+
+    async def run(self, *, once: bool = False) -> None:
+        """Loop until stopped; ``once``: until a round finds nothing to do (tests, cron)."""
+        async with new_client(self.settings) as client:
+            sender = Sender(self.settings, client)
+            while not self.stopping.is_set():
+                try:
+                    done = await self.step(sender)
+                except SQLAlchemyError:
+                    if once:
+                        raise
+                    log.exception("worker round failed; retrying after a pause")
+                    done = 0
+                if done:
+                    continue
+                if once:
+                    return
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stopping.wait(), timeout=self.settings.worker_poll_seconds)
+
+
+def run_worker(settings: Settings, *, once: bool = False) -> None:
+    """The ``governance-api worker`` process: exits 0 after SIGTERM/SIGINT once the batch in hand
+    is recorded."""
+    db = Database(settings)
+
+    async def main() -> None:
+        worker = Worker(settings, db)
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, worker.stop)
+        log.info("worker started (batch %d, concurrency %d)", settings.worker_batch_size, settings.worker_concurrency)
+        await worker.run(once=once)
+        log.info("worker stopped")
+
+    try:
+        try:
+            import uvloop
+        except ImportError:  # e.g. Windows: the plain asyncio loop
+            asyncio.run(main())
+        else:
+            uvloop.run(main())
+    finally:
+        db.dispose()

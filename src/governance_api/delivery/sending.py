@@ -1,0 +1,184 @@
+"""Delivery: at least once, signed per Standard Webhooks, retried with exponential backoff and full
+jitter until ``webhook_retry_hours`` after the round began.
+
+One batch: lease the due deliveries and commit (``repository.claim_due``); send them concurrently
+(``worker_concurrency`` in flight, ``webhook_timeout_seconds`` each), each host checked against the
+SSRF rules first (``webhooks.addresses.resolve_and_check``, once per host and batch: a refusal is an
+attempt with the reason, and no request is made); then record every attempt and every delivery's new
+state, lease freed, in one transaction. A worker killed between the two commits loses nothing: its
+leases run out after ``worker_lease_seconds`` and the deliveries are sent again (at least once — a
+receiver de-duplicates by ``webhook-id``, the delivery's id, which stays the same).
+
+Outcomes: 2xx → ``delivered``; 410 → ``failed`` and the subscription disabled; anything else (other
+status, timeout, connection error, refused address) → retried at now + U(0, min(cap, base·2^(n−1)))
+for the n-th attempt, or ``failed`` once the retry window has passed."""
+
+import asyncio
+import datetime as dt
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from governance_api.db import Database
+from governance_api.delivery import repository as repo
+from governance_api.delivery.events import CONTENT_TYPE
+from governance_api.delivery.http import Client, ConnectionFailed
+from governance_api.delivery.repository import Claimed
+from governance_api.settings import Settings
+from governance_api.webhooks import addresses, signing
+from governance_api.webhooks.secrets import signing_secrets
+
+log = logging.getLogger(__name__)
+
+GONE = 410
+DISABLED_ON_GONE = "the receiver answered 410 Gone"
+
+
+@dataclass(frozen=True)
+class Target:
+    url: str
+    secrets: list[str]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    delivery: Claimed
+    at: dt.datetime
+    status_code: int | None
+    error: str | None
+    duration_ms: int
+
+    @property
+    def ok(self) -> bool:
+        return self.status_code is not None and 200 <= self.status_code < 300
+
+
+def backoff_seconds(settings: Settings, attempts: int, rng: random.Random) -> float:
+    """Full jitter: uniform in [0, min(cap, base · 2^(attempts − 1))] after the ``attempts``-th try."""
+    ceiling = min(settings.webhook_backoff_cap_seconds, settings.webhook_backoff_base_seconds * 2 ** (attempts - 1))
+    return rng.uniform(0, ceiling)
+
+
+def new_state(settings: Settings, outcome: Outcome, now: dt.datetime, rng: random.Random) -> dict[str, Any]:
+    """The delivery's columns after ``outcome`` (its lease freed)."""
+    d = outcome.delivery
+    attempts = d.attempts + 1
+    state: dict[str, Any] = {
+        "id": d.id,
+        "attempts": attempts,
+        "last_status_code": outcome.status_code,
+        "locked_until": None,
+        "delivered_at": None,
+        "status": "pending",
+        "next_attempt_at": now,
+    }
+    if outcome.ok:
+        state.update(status="delivered", delivered_at=now)
+    elif outcome.status_code == GONE or now >= d.queued_at + dt.timedelta(hours=settings.webhook_retry_hours):
+        state["status"] = "failed"
+    else:
+        state["next_attempt_at"] = now + dt.timedelta(seconds=backoff_seconds(settings, attempts, rng))
+    return state
+
+
+class Sender:
+    """Sends one batch: every request concurrently, bounded by ``worker_concurrency``."""
+
+    def __init__(self, settings: Settings, client: Client) -> None:
+        self.settings = settings
+        self.client = client
+        self._limit = asyncio.Semaphore(settings.worker_concurrency)
+
+    async def send(self, claimed: list[Claimed], targets: dict[uuid.UUID, Target]) -> list[Outcome]:
+        checks: dict[str, asyncio.Task[str | None]] = {}  # per host and port, for this batch
+        return list(await asyncio.gather(*(self._one(d, targets[d.subscription_id], checks) for d in claimed)))
+
+    async def _refusal(self, url: str, checks: dict[str, asyncio.Task[str | None]]) -> str | None:
+        parts = urlsplit(url)
+        key = f"{parts.scheme}://{parts.netloc}"
+        if key not in checks:
+            checks[key] = asyncio.create_task(asyncio.to_thread(self._check, url))
+        return await checks[key]
+
+    def _check(self, url: str) -> str | None:
+        try:
+            addresses.resolve_and_check(self.settings, url)
+        except addresses.Refused as exc:
+            return f"refused: {exc}"
+        return None
+
+    async def _one(self, d: Claimed, target: Target, checks: dict[str, asyncio.Task[str | None]]) -> Outcome:
+        async with self._limit:
+            started = time.perf_counter()
+            at = dt.datetime.now(dt.UTC)
+            refusal = await self._refusal(target.url, checks)
+            if refusal is not None:
+                return Outcome(d, at, None, refusal[:300], 0)
+            body = d.body.encode()
+            headers = signing.headers(target.secrets, str(d.id), int(time.time()), body)
+            headers["content-type"] = CONTENT_TYPE
+            code: int | None = None
+            error: str | None = None
+            try:
+                code = await self.client.post(target.url, body, headers)
+                if not 200 <= code < 300:
+                    error = f"the receiver answered {code}"
+            except TimeoutError:
+                error = "timeout"
+            except (ConnectionFailed, OSError) as exc:
+                error = f"connection error: {exc}"[:300]
+            return Outcome(d, at, code, error, int((time.perf_counter() - started) * 1000))
+
+
+def new_client(settings: Settings) -> Client:
+    """Keep-alive connections up to the concurrency per origin; no redirects followed (a redirect
+    could point past the address check)."""
+    return Client(settings.webhook_timeout_seconds, max_idle=settings.worker_concurrency)
+
+
+async def deliver_batch(
+    db: Database,
+    settings: Settings,
+    sender: Sender,
+    clock: Callable[[], dt.datetime],
+    rng: random.Random,
+) -> int:
+    """Lease, send and record one batch; how many deliveries were attempted (0: none due)."""
+    now = clock()
+    lease_until = now + dt.timedelta(seconds=settings.worker_lease_seconds)
+    with db.transaction() as session:
+        claimed = repo.claim_due(session, now, lease_until, settings.worker_batch_size)
+        if not claimed:
+            return 0
+        subs = repo.subscriptions(session, {d.subscription_id for d in claimed})
+        targets = {sid: Target(s.url, signing_secrets(settings, s, now)) for sid, s in subs.items()}
+    outcomes = await sender.send(claimed, targets)
+    record(db, settings, outcomes, clock(), rng)
+    return len(claimed)
+
+
+def record(db: Database, settings: Settings, outcomes: list[Outcome], now: dt.datetime, rng: random.Random) -> None:
+    attempts = [
+        {
+            "id": uuid.uuid4(),
+            "delivery_id": o.delivery.id,
+            "seq": o.delivery.attempts + 1,
+            "at": o.at,
+            "status_code": o.status_code,
+            "error": o.error,
+            "duration_ms": o.duration_ms,
+        }
+        for o in outcomes
+    ]
+    states = [new_state(settings, o, now, rng) for o in outcomes]
+    disabled = {o.delivery.subscription_id: DISABLED_ON_GONE for o in outcomes if o.status_code == GONE}
+    with db.transaction() as session:
+        repo.record_attempts(session, attempts, states, disabled, now)
+    for o in outcomes:
+        if not o.ok:
+            log.info("delivery %s attempt %d failed: %s", o.delivery.id, o.delivery.attempts + 1, o.error)
