@@ -115,24 +115,48 @@ def prepare(server_url: str, n: int, receiver_url: str) -> str:
             c.execute(
                 insert(OutboxEvent),
                 [
-                    {"id": e, "aggregate_type": "dispute", "aggregate_id": street, "kind": "dispute.accept",
-                     "payload": {}, "created_at": now, "published_at": now}
+                    {
+                        "id": e,
+                        "aggregate_type": "dispute",
+                        "aggregate_id": street,
+                        "kind": "dispute.accept",
+                        "payload": {},
+                        "created_at": now,
+                        "published_at": now,
+                    }
                     for e in events
                 ],
             )
             body = {
-                "specversion": "1.0", "source": "/governance-api", "type": "governance.dispute.transitioned.v1",
-                "subject": f"disputes/{street}", "time": now.isoformat(), "datacontenttype": "application/json",
-                "data": {"dispute_id": str(street), "org_unit_id": str(street), "action": "accept",
-                         "from": "reported", "to": "screening"},
+                "specversion": "1.0",
+                "source": "/governance-api",
+                "type": "governance.dispute.transitioned.v1",
+                "subject": f"disputes/{street}",
+                "time": now.isoformat(),
+                "datacontenttype": "application/json",
+                "data": {
+                    "dispute_id": str(street),
+                    "org_unit_id": str(street),
+                    "action": "accept",
+                    "from": "reported",
+                    "to": "screening",
+                },
             }
             c.execute(
                 insert(WebhookDelivery),
                 [
-                    {"id": uuid.uuid4(), "subscription_id": sub, "event_id": e,
-                     "event_type": "governance.dispute.transitioned.v1", "body": json.dumps(body | {"id": str(e)}),
-                     "status": "pending", "attempts": 0, "created_at": now, "queued_at": now,
-                     "next_attempt_at": now}
+                    {
+                        "id": uuid.uuid4(),
+                        "subscription_id": sub,
+                        "event_id": e,
+                        "event_type": "governance.dispute.transitioned.v1",
+                        "body": json.dumps(body | {"id": str(e)}),
+                        "status": "pending",
+                        "attempts": 0,
+                        "created_at": now,
+                        "queued_at": now,
+                        "next_attempt_at": now,
+                    }
                     for e in events
                 ],
             )
@@ -168,7 +192,8 @@ def main() -> None:
         env["GOVERNANCE_WORKER_CONCURRENCY"] = str(args.concurrency)
     engine = create_engine(url)
     started = time.perf_counter()
-    workers = [subprocess.Popen([sys.executable, "-m", "governance_api", "worker"], env=env) for _ in range(args.workers)]
+    command = [sys.executable, "-m", "governance_api", "worker"]
+    workers = [subprocess.Popen(command, env=env) for _ in range(args.workers)]
     done = 0
     try:
         while done < args.n:
@@ -189,7 +214,8 @@ def main() -> None:
         attempts = c.scalar(text("SELECT count(*) FROM webhook_attempts")) or 0
     engine.dispose()
     print(
-        f"{done} of {args.n} delivered in {elapsed:.2f} s by {args.workers} workers: {done / elapsed:,.0f} deliveries/s "
+        f"{done} of {args.n} delivered in {elapsed:.2f} s by {args.workers} workers: "
+        f"{done / elapsed:,.0f} deliveries/s "
         f"({attempts} attempts recorded)"
     )
 

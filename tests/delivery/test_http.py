@@ -1,6 +1,7 @@
-"""The worker's HTTP/1.1 client against receivers that close connections: a fresh connection per
-request when the receiver does not keep them, and a resend on a new one when an idle kept
-connection was closed meanwhile; a timeout; an answer without a length."""
+"""The worker's HTTP client (aiohttp, as ``delivery.http`` sets it up) against receivers that close
+connections: a fresh connection per request when the receiver does not keep them, and a new one
+when an idle kept connection was closed meanwhile; a timeout; an answer without a length; a URL
+that cannot smuggle a header into the request."""
 
 import asyncio
 import socket
@@ -75,9 +76,10 @@ def servers() -> Iterator[list[RawServer]]:
 def _post(client: Client, port: int, n: int) -> list[int]:
     async def go() -> list[int]:
         out = []
-        for _ in range(n):
-            out.append(await client.post(f"http://127.0.0.1:{port}/hook?x=1", b'{"a":1}', {"webhook-id": "m"}))
-            await asyncio.sleep(0.02)  # the server closes in between
+        async with client:
+            for _ in range(n):
+                out.append(await client.post(f"http://127.0.0.1:{port}/hook?x=1", b'{"a":1}', {"webhook-id": "m"}))
+                await asyncio.sleep(0.02)  # the server closes in between
         return out
 
     return asyncio.run(go())
@@ -145,7 +147,12 @@ def test_the_request_line_is_ascii_and_cannot_carry_a_header(servers: list[RawSe
 
     s._serve = spy  # type: ignore[method-assign]
     url = f"http://127.0.0.1:{s.port}/回调 x\r\nx-evil: 1"
-    assert asyncio.run(Client(2, 4).post(url, b"{}", {})) == 204
+
+    async def once() -> int:
+        async with Client(2, 4) as client:
+            return await client.post(url, b"{}", {})
+
+    assert asyncio.run(once()) == 204
     request = b"".join(seen)
     first = request.split(b"\r\n")[0]
     assert first.startswith(b"POST /%E5%9B%9E%E8%B0%83%20x") and b"x-evil: 1" not in request
