@@ -25,6 +25,11 @@ REFUSED = {
     "http://hooks.localhost/": "127.0.0.1 is a private",
     "http://127.0.0.1/": "127.0.0.1 is a private",
     "http://127.0.0.1:9000/x": "127.0.0.1 is a private",
+    "http://localhost./": "127.0.0.1 is a private",  # the root's trailing dot
+    "http://127.1/": "127.0.0.1 is a private",  # legacy IPv4 forms a resolver still accepts
+    "http://2130706433/": "127.0.0.1 is a private",
+    "http://0x7f.0.0.1/": "127.0.0.1 is a private",
+    "http://10.1/": "10.0.0.1 is a private",
     "http://[::1]/": "::1 is a private",
     "http://[::ffff:127.0.0.1]/": "is a private",
     "https://192.168.1.20/": "192.168.1.20 is a private",

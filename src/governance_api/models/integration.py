@@ -81,6 +81,8 @@ class WebhookDelivery(IdMixin, Base):
     __table_args__ = (
         UniqueConstraint("subscription_id", "event_id"),
         Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
+        # a subscription's delivery log, newest first, is a walk of this index
+        Index("ix_webhook_deliveries_log", "subscription_id", "created_at", "id"),
     )
 
     subscription_id: Mapped[uuid.UUID] = mapped_column(

@@ -57,15 +57,27 @@ def host_of(settings: Settings, url: str) -> str:
 
 def check_url(settings: Settings, url: str) -> None:
     """On save: the form, and the host when it is an address (or ``localhost``) — no DNS lookup."""
-    host = host_of(settings, url)
-    if host.lower() == "localhost" or host.lower().endswith(".localhost"):
+    host = host_of(settings, url).lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
         check_address(settings, ipaddress.ip_address("127.0.0.1"))
         return
+    addr = _literal(host)
+    if addr is not None:
+        check_address(settings, addr)
+    # else a name: resolved and checked before each attempt
+
+
+def _literal(host: str) -> IPAddress | None:
+    """The address a host written as one stands for, including the legacy IPv4 forms a resolver
+    still accepts (``127.1``, ``2130706433``, ``0x7f.1``)."""
     try:
-        addr = ipaddress.ip_address(host)
+        return ipaddress.ip_address(host)
     except ValueError:
-        return  # a name: resolved and checked before each attempt
-    check_address(settings, addr)
+        pass
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
 
 
 def resolve_and_check(settings: Settings, url: str) -> None:
