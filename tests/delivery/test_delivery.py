@@ -19,8 +19,11 @@ from delivery.support import (
 )
 from disputes.factories import Disputes
 from governance_api.db import Database
+from governance_api.delivery import repository as repo
+from governance_api.delivery.fanout import fan_out
 from governance_api.delivery.repository import Claimed
-from governance_api.delivery.sending import Outcome, backoff_seconds, new_state
+from governance_api.delivery.sending import Outcome, backoff_seconds, new_state, record
+from governance_api.models.integration import WebhookDelivery, WebhookSubscription
 from governance_api.settings import Settings
 from world import World
 
@@ -147,3 +150,32 @@ def test_give_up_end_to_end(
     assert delivery.status == "failed" and delivery.attempts == 3  # at 0, 40 and 80 minutes
     assert [a.status_code for a in attempts(db, delivery.id)] == [503, 503, 503]
     assert subscription(db, sub).active is True  # a give-up does not disable the subscription
+
+
+def test_a_delivery_redelivered_or_deleted_in_flight_keeps_what_the_api_made_of_it(
+    db: Database, settings: Settings, world: World, d: Disputes, receiver: Receiver
+) -> None:
+    """The worker records only the deliveries it still holds: a redelivery (lease cleared) during
+    the send stays pending for the next round, a deletion writes nothing (no foreign-key error)."""
+    s = loopback_settings(settings)
+    kept = subscribe(db, s, world, "admin", receiver, "kept", CREATED)
+    gone = subscribe(db, s, world, "admin", receiver, "gone", CREATED)
+    d.create()
+    now = dt.datetime.now(dt.UTC)
+    fan_out(db, now, 100)
+    lease = now + dt.timedelta(seconds=60)
+    with db.transaction() as session:
+        claimed = repo.claim_due(session, now, lease, 100)
+    assert len(claimed) == 2
+    with db.transaction() as session:  # meanwhile, through the API: one redelivered, one deleted
+        redelivered = session.get(WebhookDelivery, next(c.id for c in claimed if c.subscription_id == kept))
+        assert redelivered is not None
+        redelivered.locked_until = None
+        redelivered.next_attempt_at = now
+        session.delete(session.get(WebhookSubscription, gone))
+    outcomes = [Outcome(c, now, 200, None, 1) for c in claimed]
+    record(db, s, outcomes, now, random.Random(1), lease)
+
+    [delivery] = deliveries(db, kept)
+    assert delivery.status == "pending" and delivery.attempts == 0 and delivery.locked_until is None
+    assert attempts(db, delivery.id) == [] and deliveries(db, gone) == []

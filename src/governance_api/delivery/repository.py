@@ -131,6 +131,16 @@ def subscriptions(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, Webh
     return {s.id: s for s in rows}
 
 
+def still_held(session: Session, ids: list[uuid.UUID], lease_until: dt.datetime) -> set[uuid.UUID]:
+    """Which of ``ids`` still carry this worker's lease, locked until the batch is recorded. A
+    delivery redelivered (lease cleared), deleted with its subscription, or retaken by another worker
+    after the lease ran out while it was in flight is not ours to record any more."""
+    stmt = select(WebhookDelivery.id).where(WebhookDelivery.id.in_(ids), WebhookDelivery.locked_until == lease_until)
+    if skip_locked(session):
+        stmt = stmt.with_for_update()
+    return set(session.scalars(stmt))
+
+
 def record_attempts(
     session: Session,
     attempts: list[dict[str, Any]],

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy.orm import Session
+
 from governance_api.db import Database
 from governance_api.delivery import repository as repo
 from governance_api.delivery.events import CONTENT_TYPE
@@ -158,11 +160,32 @@ async def deliver_batch(
         subs = repo.subscriptions(session, {d.subscription_id for d in claimed})
         targets = {sid: Target(s.url, signing_secrets(settings, s, now)) for sid, s in subs.items()}
     outcomes = await sender.send(claimed, targets)
-    record(db, settings, outcomes, clock(), rng)
+    record(db, settings, outcomes, clock(), rng, lease_until)
     return len(claimed)
 
 
-def record(db: Database, settings: Settings, outcomes: list[Outcome], now: dt.datetime, rng: random.Random) -> None:
+def record(
+    db: Database,
+    settings: Settings,
+    outcomes: list[Outcome],
+    now: dt.datetime,
+    rng: random.Random,
+    lease_until: dt.datetime,
+) -> None:
+    """Record the batch's attempts and new states, for the deliveries this worker still holds: one
+    redelivered or deleted while in flight is left as the API made it (the redelivery sends it
+    again: at least once still holds)."""
+    with db.transaction() as session:
+        held = repo.still_held(session, [o.delivery.id for o in outcomes], lease_until)
+        _record(session, settings, [o for o in outcomes if o.delivery.id in held], now, rng)
+    for o in outcomes:
+        if not o.ok:
+            log.info("delivery %s attempt %d failed: %s", o.delivery.id, o.delivery.attempts + 1, o.error)
+
+
+def _record(
+    session: Session, settings: Settings, outcomes: list[Outcome], now: dt.datetime, rng: random.Random
+) -> None:
     attempts = [
         {
             "id": uuid.uuid4(),
@@ -177,8 +200,4 @@ def record(db: Database, settings: Settings, outcomes: list[Outcome], now: dt.da
     ]
     states = [new_state(settings, o, now, rng) for o in outcomes]
     disabled = {o.delivery.subscription_id: DISABLED_ON_GONE for o in outcomes if o.status_code == GONE}
-    with db.transaction() as session:
-        repo.record_attempts(session, attempts, states, disabled, now)
-    for o in outcomes:
-        if not o.ok:
-            log.info("delivery %s attempt %d failed: %s", o.delivery.id, o.delivery.attempts + 1, o.error)
+    repo.record_attempts(session, attempts, states, disabled, now)
