@@ -10,7 +10,8 @@
 # serves no HTTP). Give both the same GOVERNANCE_DATABASE_URL, GOVERNANCE_JWT_SECRET and
 # GOVERNANCE_DATA_KEY (the worker decrypts the signing secrets with it). On PostgreSQL run as many
 # workers as needed, on several machines; on SQLite exactly one, sharing the /data volume. The worker
-# stops cleanly on SIGTERM (docker stop) once the batch in hand is recorded.
+# stops cleanly on SIGTERM (docker stop) once the batch in hand is recorded. A single container may
+# run both instead: `IMAGE governance-api serve --host 0.0.0.0 --port 8000 --with-worker`.
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./

@@ -2,6 +2,7 @@
 
 import argparse
 import json
+import subprocess
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,15 +22,24 @@ def _serve(args: argparse.Namespace) -> None:
     settings = get_settings()
     configure_logging(settings.log_level)
     upgrade(settings)
-    uvicorn.run(
-        "governance_api.app:create_app",
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=args.workers,
-        access_log=False,
-        log_level="warning",
-    )
+    # --with-worker: one `governance-api worker` beside the server, for a single machine (the first
+    # command of the README, one container). Scaled out, workers run as processes of their own.
+    command = [sys.executable, "-m", "governance_api", "worker", "--stop-with-parent"]
+    worker = subprocess.Popen(command) if args.with_worker else None
+    try:
+        uvicorn.run(
+            "governance_api.app:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            access_log=False,
+            log_level="warning",
+        )
+    finally:
+        if worker is not None:
+            worker.terminate()  # SIGTERM: it records the batch in hand, then exits
+            worker.wait(timeout=60)
 
 
 def _worker(args: argparse.Namespace) -> None:
@@ -38,7 +48,7 @@ def _worker(args: argparse.Namespace) -> None:
 
     settings = get_settings()
     configure_logging(settings.log_level)
-    run_worker(settings, once=args.once)
+    run_worker(settings, once=args.once, stop_with_parent=args.stop_with_parent)
 
 
 def _upgrade(_: argparse.Namespace) -> None:
@@ -96,11 +106,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--with-worker", action="store_true", help="also run one `governance-api worker` (events out, reminders)"
+    )
     serve.set_defaults(func=_serve)
     worker = sub.add_parser(
         "worker", help="deliver webhook events and raise the reminders (run beside serve; stops on SIGTERM)"
     )
     worker.add_argument("--once", action="store_true", help="stop when a round finds nothing to do")
+    worker.add_argument(
+        "--stop-with-parent",
+        action="store_true",
+        help="stop when the process that started it ends (serve --with-worker)",
+    )
     worker.set_defaults(func=_worker)
     db = sub.add_parser("db", help="database commands").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply every migration").set_defaults(func=_upgrade)

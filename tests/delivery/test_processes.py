@@ -5,6 +5,7 @@ finishes the batch in hand and exits 0."""
 import asyncio
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -190,3 +191,44 @@ def test_two_workers_raise_a_reminder_once(dialect: str, db: Database, settings:
     assert sorted(counts)[-1] >= 1 and sum(counts) == 3
     with db.session(write=False) as s:
         assert s.scalar(select(func.count()).where(OutboxEvent.kind == "dispute.overdue")) == 3
+
+
+def test_serve_with_worker_delivers_and_stops_its_worker(
+    db: Database, settings: Settings, world: World, d: Disputes, receiver: Receiver
+) -> None:
+    """``serve --with-worker`` (the README's first command): the worker beside the server delivers a
+    dispute's event, and stops with the server."""
+    subscribe(db, loopback_settings(settings), world, "admin", receiver, "served")
+    d.create()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    values = {
+        "GOVERNANCE_ENVIRONMENT": "test",
+        "GOVERNANCE_DATABASE_URL": settings.database_url,
+        "GOVERNANCE_JWT_SECRET": SECRET,
+        "GOVERNANCE_WEBHOOK_ALLOWED_NETWORKS": '["127.0.0.0/8"]',
+        "GOVERNANCE_WORKER_POLL_SECONDS": "0.05",
+        "GOVERNANCE_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": SRC,
+    }
+    command = [sys.executable, "-m", "governance_api", "serve", "--port", str(port), "--with-worker"]
+    server = subprocess.Popen(command, env=os.environ | values, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        _wait(lambda: receiver.at("served"), 30)
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        workers = [c for c in children if b"worker" in Path(f"/proc/{c}/cmdline").read_bytes()]
+        assert len(workers) == 1
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    status = Path(f"/proc/{workers[0]}/status")
+
+    def ended() -> bool:  # gone, or a zombie nobody reaped (PID 1 of a container may not)
+        try:
+            return b"zombie" in status.read_bytes()
+        except FileNotFoundError:
+            return True
+
+    _wait(ended, 15)

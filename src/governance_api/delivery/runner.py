@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import os
 import random
 import signal
 from collections.abc import Callable
@@ -30,6 +31,7 @@ from governance_api.settings import Settings
 log = logging.getLogger(__name__)
 
 REMINDER_INTERVAL = dt.timedelta(seconds=60)
+PARENT_CHECK_SECONDS = 1.0
 
 
 @dataclass
@@ -74,18 +76,33 @@ class Worker:
                     await asyncio.wait_for(self.stopping.wait(), timeout=self.settings.worker_poll_seconds)
 
 
-def run_worker(settings: Settings, *, once: bool = False) -> None:
+async def _watch_parent(worker: Worker, parent: int) -> None:
+    """Stop once the process that started this one is gone (it is re-parented): ``serve
+    --with-worker`` may end without a chance to stop its worker (uvicorn re-raises the SIGTERM it
+    caught once it has shut down, which ends the process at once)."""
+    while not worker.stopping.is_set():
+        if os.getppid() != parent:
+            worker.stop()
+            return
+        await asyncio.sleep(PARENT_CHECK_SECONDS)
+
+
+def run_worker(settings: Settings, *, once: bool = False, stop_with_parent: bool = False) -> None:
     """The ``governance-api worker`` process: exits 0 after SIGTERM/SIGINT once the batch in hand
-    is recorded."""
+    is recorded (and, with ``stop_with_parent``, once its parent process is gone)."""
     db = Database(settings)
+    parent = os.getppid()
 
     async def main() -> None:
         worker = Worker(settings, db)
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, worker.stop)
+        watch = asyncio.create_task(_watch_parent(worker, parent)) if stop_with_parent else None
         log.info("worker started (batch %d, concurrency %d)", settings.worker_batch_size, settings.worker_concurrency)
         await worker.run(once=once)
+        if watch is not None:
+            watch.cancel()
         log.info("worker stopped")
 
     try:
