@@ -8,7 +8,10 @@ caller's scope is 404, existence is not leaked; never 200, 403, 409, 422 or 500)
   against every record of the demo street;
 - callers from another community: the demo users whose roles are all held in one community or its
   grids (DOMAIN §1), against the records of the other communities, leaving out any record the caller
-  works on (its reporter or any actor in its history, a task force's lead, a filing's target).
+  works on (its reporter or any actor in its history, a task force's lead, a filing's target);
+- webhook subscriptions, which belong to the user who made them (not to a unit): one each made for
+  the run by the demo street's admin, judicial officer and feed (``bola_world.SUBSCRIBERS``), which
+  every caller must get 404 for, their delivery log and redelivery included.
 
 The records are the demo world's (``governance-api seed-demo``: every state of both machines, with
 filings and review conditions). For an action or activity the matrix prefers records in the states
@@ -28,13 +31,23 @@ import time
 import uuid
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from bola_world import Caller, Record, community_callers, load_world, owned_subscriptions
 from proof_world import Api, as_user, second_street
 
 PER_PAIR = 2
-RECORD_PARAMS = {"item_id", "filing_id", "condition_id", "member_id", "resolution_id", "finding_id"}
+RECORD_PARAMS = {
+    "item_id",
+    "filing_id",
+    "condition_id",
+    "member_id",
+    "resolution_id",
+    "finding_id",
+    "subscription_id",
+    "delivery_id",
+}
 # The machine whose records a path under PREFIX addresses, by its first segment.
 RESOURCES = {
     "/decisions": "decision",
@@ -45,13 +58,15 @@ RESOURCES = {
     "/meetings": "meeting",
     "/patrols": "patrol",
 }
-PATROLS_WITH_FINDINGS = 60  # patrols whose findings are loaded: the demo year has ~1 300 patrols
 # Path parameters that name no record of a machine, and why their operations are not in the matrix.
 NOT_RECORDS = {
     "code": "the decision catalog is shared by the streets of a deployment (DOMAIN §2.1)",
     "name": "a state machine's name, not a record",
     "tracking_code": "the public status page takes no login by design (API.md)",
+    "channel": "a feed channel's category table is deployment-wide configuration the 司法所 keeps (DOMAIN §6)",
 }
+# Records owned by a user rather than a unit, by their first path segment (no state machine).
+OWNED = {"/webhooks": "webhook_subscription"}
 # Admin-only operations on org units and users: every other role is refused (403) before any lookup,
 # which is no oracle as long as an id that does not exist gets the same answer (both are called).
 ADMIN_ONLY = {"unit_id", "user_id"}
@@ -60,147 +75,6 @@ OPEN_READS = {
     "except reading units); DOMAIN §1 scopes records, not units",
 }
 PREFIX = "/api/v1"
-
-
-@dataclass
-class Record:
-    machine: str  # a value of RESOURCES
-    id: str
-    state: str
-    community: str
-    involved: set[str] = field(default_factory=set)  # user ids that may see it beyond their scope
-    filings: list[str] = field(default_factory=list)
-    conditions: list[str] = field(default_factory=list)
-    members: list[str] = field(default_factory=list)
-    resolutions: list[str] = field(default_factory=list)
-    findings: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Caller:
-    username: str
-    api: Api
-    user_id: str
-    community: str | None  # None: another street
-
-
-def pages(api: Api, path: str) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    cursor = None
-    while True:
-        params = {"limit": 200} | ({"cursor": cursor} if cursor else {})
-        page = api.ok("GET", path, params=params)
-        items += page["items"]
-        cursor = page.get("next_cursor")
-        if not cursor:
-            return items
-
-
-def load_world(admin: Api) -> tuple[list[Record], dict[str, Any], dict[str, dict[str, Any]]]:
-    units = {u["id"]: u for u in pages(admin, "/org-units")}
-
-    users = {u["id"]: u for u in pages(admin, "/users")}
-    records = []
-    for machine, path in (("decision", "/decisions"), ("dispute", "/disputes")):
-        for item in pages(admin, path):
-            record = Record(machine, item["id"], item["state"], _community(units, item["community_id"]))
-            for entry in pages(admin, f"{path}/{item['id']}/history"):
-                record.involved.add(str(entry.get("actor_id")))
-            if machine == "decision":
-                record.involved.add(str(item.get("created_by_id")))
-                filings = admin.ok("GET", f"{path}/{item['id']}/filings")["items"]
-                record.filings = [f["id"] for f in filings]
-                for filing in filings:  # holders of the target role on the target unit or above it
-                    for user in users.values():
-                        for role in user["roles"]:
-                            if role["role"] == filing["target_role"] and _above(units, role["org_unit_id"], filing):
-                                record.involved.add(user["id"])
-                record.conditions = [c["id"] for c in admin.ok("GET", f"{path}/{item['id']}/conditions")["items"]]
-            else:
-                full = admin.ok("GET", f"{path}/{item['id']}")
-                if full.get("task_force"):
-                    record.involved.add(str(full["task_force"]["lead_user_id"]))
-            records.append(record)
-    for machine, path in (
-        ("building", "/buildings"),
-        ("working_body", "/working-bodies"),
-        ("evaluation", "/evaluations"),
-        ("meeting", "/meetings"),
-    ):
-        for item in pages(admin, path):  # governance work: seen by scope only (DOMAIN §4 intro)
-            unit = item.get("community_id") or item["org_unit_id"]
-            if not units[unit]["code"].startswith("demo-"):  # the second street's own (proof_world)
-                continue
-            record = Record(machine, item["id"], item["state"], _community(units, unit))
-            record.members = [m["id"] for m in item.get("members", [])]
-            record.resolutions = [r["id"] for r in item.get("resolutions", [])]
-            records.append(record)
-    records += _patrols(admin, units)
-    return records, units, users
-
-
-def _patrols(admin: Api, units: dict[str, Any]) -> list[Record]:
-    """The demo street's patrols (微网格巡查): each its grid's; the findings of the first patrols
-    that have some. A patrol involves no one beyond its grid's scope (its reporter holds a role there)."""
-    records = []
-    loaded = 0
-    for item in pages(admin, "/patrols"):
-        if not units[item["grid_id"]]["code"].startswith("demo-"):
-            continue  # the second street's own patrol (scripts/proof_world.py)
-        record = Record("patrol", item["id"], item["state"], str(item["community_id"]), {str(item["created_by_id"])})
-        if item["finding_count"] and loaded < PATROLS_WITH_FINDINGS:
-            record.findings = [f["id"] for f in admin.ok("GET", f"/patrols/{item['id']}/findings")["items"]]
-            loaded += 1
-        records.append(record)
-    return records
-
-
-def _above(units: dict[str, Any], ancestor: str, filing: dict[str, Any]) -> bool:
-    unit: str | None = filing["target_org_unit_id"]
-    while unit:
-        if unit == ancestor:
-            return True
-        unit = units[unit]["parent_id"]
-    return False
-
-
-def community_callers(base: str, units: dict[str, Any], users: dict[str, Any]) -> list[Caller]:
-    """Demo users whose every role is held in one community (or its grids): ``demo_<role>`` of the
-    home community 金色雅筑 and the users of 凌兆新村 (``…_lingzhao``, ``demo_grid_worker_lingzhao_1``)."""
-    callers = []
-    for user in sorted(users.values(), key=lambda u: str(u["username"])):
-        name = str(user["username"])
-        chosen = name.removeprefix("demo_") in ROLES or name.endswith("_lingzhao") or name.endswith("_lingzhao_1")
-        kinds = {units[r["org_unit_id"]]["kind"] for r in user["roles"]}
-        if not chosen or not user["roles"] or not kinds <= {"community", "grid"}:
-            continue
-        homes = {_community(units, r["org_unit_id"]) for r in user["roles"]}
-        if len(homes) == 1:
-            callers.append(Caller(name, as_user(base, name), user["id"], homes.pop()))
-    return callers
-
-
-def _community(units: dict[str, Any], unit_id: str) -> str:
-    return str(units[unit_id]["parent_id"] if units[unit_id]["kind"] == "grid" else unit_id)
-
-
-ROLES = {
-    "judicial_officer",
-    "leader_in_charge",
-    "liaison_leader",
-    "rule_of_law_leader",
-    "political_legal_secretary",
-    "department_officer",
-    "community_secretary",
-    "community_staff",
-    "legal_adviser",
-    "mediator",
-    "community_police",
-    "owners_committee",
-    "property_manager",
-    "grid_worker",
-    "resident",
-}
 
 
 def starting_states(admin: Api) -> dict[tuple[str, str], set[str]]:
@@ -297,7 +171,7 @@ def record_calls(
     callers: list[Caller],
     rotation: "itertools.count[int]",
 ) -> list[Call]:
-    machine = RESOURCES["/" + path.removeprefix(PREFIX + "/").split("/")[0]]
+    machine = (RESOURCES | OWNED)["/" + path.removeprefix(PREFIX + "/").split("/")[0]]
     code = step_code(operation, path, [c for m, c in states if m == machine])
     candidates = [r for r in records if r.machine == machine]
     if "filing_id" in params:
@@ -330,6 +204,8 @@ def record_calls(
                 "member_id": (record.members or [""])[0],
                 "resolution_id": (record.resolutions or [""])[0],
                 "finding_id": (record.findings or [""])[0],
+                "subscription_id": record.id,
+                "delivery_id": (record.deliveries or [""])[0],
             }
             about = f"the {record.machine} {record.id} ({record.state})"
             calls.append(Call(label, caller, label.split()[0].lower(), _fill(path, ids), body, 404, about))
@@ -362,6 +238,7 @@ def main(base: str) -> int:
     admin = as_user(base, "demo_admin")
     doc = admin.ok("GET", "/openapi.json")
     records, units, users = load_world(admin)
+    records += owned_subscriptions(base)
     states = starting_states(admin)
     callers = [Caller(name, as_user(base, name), "", None) for name in north.values()]
     callers += community_callers(base, units, users)
@@ -376,7 +253,7 @@ def main(base: str) -> int:
         leaks = [leak for leak in pool.map(send_or_list, calls) if leak]
 
     operations = {c.label for c in calls}
-    kinds = RESOURCES.values()
+    kinds = [*RESOURCES.values(), *OWNED.values()]
     print(
         f"records of the demo street: {', '.join(f'{sum(r.machine == m for r in records)} {m}' for m in kinds)}; "
         f"callers: {len(callers)} "
