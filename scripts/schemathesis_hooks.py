@@ -130,8 +130,9 @@ def foreign_cursor(field: str, message: str, case: Any) -> bool:
 def dispute_category(field: str, message: str, case: Any) -> bool:
     """DOCUMENTED. Dispute categories are data, not a closed vocabulary: the 司法所 adds them
     (``POST /dispute-categories``), so the contract cannot list them; a code that is not one of
-    ``GET /dispute-categories`` is 422 (``query.category`` or ``body.category``)."""
-    return field in ("query.category", "body.category") and "unknown category" in message
+    ``GET /dispute-categories`` is 422 (``query.category``, ``body.category``, or a feed's category
+    table entry ``body.entries.N.category``)."""
+    return field.endswith(".category") and "unknown category" in message
 
 
 def token_form(field: str, message: str, case: Any) -> bool:
@@ -209,6 +210,16 @@ def not_in_the_future(field: str, message: str, case: Any) -> bool:
     return "must not be in the future" in message or "a year still to come" in message
 
 
+WEBHOOK_PATHS = {"/api/v1/webhooks", "/api/v1/webhooks/{subscription_id}"}
+
+
+def webhook_address(field: str, message: str, case: Any) -> bool:
+    """DOCUMENTED. DOMAIN.md §6: a webhook URL that points at a private, loopback or link-local
+    address (SSRF), is not http(s), carries credentials or has no host or a bad port is 422 on
+    ``body.url`` — what an address is for, which a JSON schema cannot state."""
+    return case.operation.path in WEBHOOK_PATHS and field == "body.url" and message.startswith(("the ", "not a "))
+
+
 ErrorRule = Callable[[str, str, Any], bool]
 ERROR_RULES: tuple[ErrorRule, ...] = (
     id_check_character,
@@ -220,6 +231,7 @@ ERROR_RULES: tuple[ErrorRule, ...] = (
     patrol_between_fields,
     governance_between_fields,
     not_in_the_future,
+    webhook_address,
 )
 
 
