@@ -220,6 +220,12 @@ def webhook_address(field: str, message: str, case: Any) -> bool:
     return case.operation.path in WEBHOOK_PATHS and field == "body.url" and message.startswith(("the ", "not a "))
 
 
+def source_code_twice(field: str, message: str, case: Any) -> bool:
+    """DOCUMENTED. DOMAIN.md §6: a feed's category table maps each of its codes once; JSON Schema's
+    ``uniqueItems`` compares whole entries, not one key of them, so a code listed twice is 422."""
+    return field.startswith("body.entries.") and field.endswith(".source_code") and message == "listed twice"
+
+
 ErrorRule = Callable[[str, str, Any], bool]
 ERROR_RULES: tuple[ErrorRule, ...] = (
     id_check_character,
@@ -232,6 +238,7 @@ ERROR_RULES: tuple[ErrorRule, ...] = (
     governance_between_fields,
     not_in_the_future,
     webhook_address,
+    source_code_twice,
 )
 
 
