@@ -10,10 +10,13 @@ version bump and — for transitions and activities kept in the history — the 
 outbox events, all flushed together so they commit or roll back as one.
 """
 
+import datetime as dt
 import logging
 import uuid
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
+from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from governance_api.core import errors
@@ -141,6 +144,53 @@ def record_creation(
         aggregate.id = uuid.uuid4()  # its history row and event name it before the insert
     session.add(aggregate)
     return _record(session, machine, "create", None, {}, ctx)
+
+
+def record_creations(
+    session: Session, machine: StateMachine[AggT], aggregates: Sequence[AggT], actor: Actor, now: dt.datetime
+) -> None:
+    """History and outbox of the ``create`` of many new aggregates already inserted in bulk (Core
+    statements, no unit of work): exactly the rows ``record_creation`` writes for one — ``seq`` 1,
+    action ``create``, the machine's facets after, the ``<machine>.create`` event — in two
+    statements. ``aggregates`` are transient objects carrying the inserted values (never added to
+    the session) with the id and whatever the machine's facets read, in the state the insert gave
+    them (``machine.initial``)."""
+    if not aggregates:
+        return
+    history, events = [], []
+    for aggregate in aggregates:
+        after = machine.facets(aggregate) if machine.facets else {}
+        history.append(
+            {
+                "id": uuid.uuid4(),
+                "aggregate_type": machine.name,
+                "aggregate_id": aggregate.id,
+                "seq": 1,
+                "action": "create",
+                "from_state": None,
+                "to_state": machine.initial,
+                "actor_id": actor.user_id,
+                "actor_name": actor.display_name,
+                "at": now,
+                "comment": None,
+                "details": {f"{k}_after": v for k, v in after.items()},
+            }
+        )
+        events.append(
+            {
+                "id": uuid.uuid4(),
+                "aggregate_type": machine.name,
+                "aggregate_id": aggregate.id,
+                "kind": f"{machine.name}.create",
+                "payload": {"from": None, "to": machine.initial},
+                "created_at": now,
+                "published_at": None,
+            }
+        )
+    # Core inserts on the tables (insertmanyvalues: a few statements for the lot), not the ORM's bulk
+    # path, which costs more per row than the statement itself.
+    session.execute(insert(cast(Table, TransitionRecord.__table__)), history)
+    session.execute(insert(cast(Table, OutboxEvent.__table__)), events)
 
 
 def touch(session: Session, aggregate: AggregateMixin) -> None:

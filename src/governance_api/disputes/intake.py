@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from governance_api.core import errors
 from governance_api.core.actor import Actor
-from governance_api.core.transitions import record_creation
+from governance_api.core.transitions import record_creation, record_creations
 from governance_api.disputes import repository as repo
 from governance_api.disputes.machine import CREATE_ROLES, DISPUTE_MACHINE
 from governance_api.disputes.schemas import PartyIn
@@ -25,6 +25,7 @@ from governance_api.disputes.vocab import Channel, Level
 from governance_api.models.base import utcnow
 from governance_api.models.disputes import Dispute, DisputeParty
 from governance_api.models.org import OrgUnit
+from governance_api.roles import Role
 
 TRACKING_CODE_BYTES = 10  # 80 bits from ``secrets``: 16 base32 characters
 
@@ -111,3 +112,89 @@ def refuse_duplicate(session: Session, channel: str, external_id: str) -> None:
     existing = repo.by_external_id(session, channel, external_id)
     if existing is not None:
         raise errors.Duplicate(f"external_id already recorded for channel {channel}", existing_id=str(existing.id))
+
+
+def check_feed_channel(session: Session, actor: Actor, channel: Channel) -> None:
+    """422 on ``body.channel`` when a feed bound to a channel (DOMAIN §6) reports on another one: its
+    external ids are unique per channel, so a case must not enter under a channel it did not come
+    from. A client not bound to any channel is not held to one."""
+    if not actor.holds(Role.integration_client):
+        return
+    bound = repo.bound_channel(session, actor.user_id)
+    if bound is not None and bound != channel.value:
+        raise errors.ValidationFailed.one(
+            "body.channel", f"this client relays the channel {bound} and reports on it only"
+        )
+
+
+def register_many(session: Session, actor: Actor, intakes: Sequence[Intake]) -> dict[str, uuid.UUID]:
+    """A feed's batch (一网统管 work orders): for each intake the same rules and rows as ``register``
+    — role on the unit, a known category, the record at level ``community`` in ``reported`` with its
+    parties, history row and outbox event — in a few Core statements, flushed, not committed.
+
+    Every intake carries its channel's ``external_id`` (distinct within the call). An id already
+    recorded for the channel is skipped, not refused: the caller answers those itself. Returns the
+    new dispute's id of each intake it created, by external id. Concurrent batches create each id
+    once: the insert claims ids with ``ON CONFLICT (channel, external_id) DO NOTHING`` (on
+    PostgreSQL it waits for a transaction holding the same id, then skips it), and claims them in
+    external id order so two batches never wait for each other crosswise (no deadlock)."""
+    for unit_path in {i.unit.path: None for i in intakes}:
+        if not actor.holds_any(CREATE_ROLES, unit_path):
+            raise errors.Forbidden("your roles may not report disputes here")
+    known = repo.existing_categories(session, {i.category for i in intakes})
+    if unknown := {i.category for i in intakes} - known:
+        raise errors.ValidationFailed.one("body.category", f"unknown category {sorted(unknown)[0]}")
+    now = utcnow()
+    rows: list[dict[str, object]] = []
+    parties: dict[uuid.UUID, Sequence[PartyIn]] = {}
+    for intake in sorted(intakes, key=lambda i: i.external_id or ""):
+        if intake.external_id is None:
+            raise ValueError("register_many takes feed intakes, each with its external_id")
+        dispute_id = uuid.uuid4()
+        rows.append(
+            {
+                "id": dispute_id,
+                "community_id": intake.community.id,
+                "grid_id": intake.grid.id if intake.grid else None,
+                "org_unit_id": intake.unit.id,
+                "scope_path": intake.unit.path,
+                "created_by_id": actor.user_id,
+                "channel": intake.channel.value,
+                "category": intake.category,
+                "title": intake.title,
+                "description": intake.description,
+                "external_id": intake.external_id,
+                "patrol_finding_id": None,
+                "tracking_code": new_tracking_code(),
+                "level": Level.community.value,
+                "level_entered_at": now,
+                "state": DISPUTE_MACHINE.initial,
+                "version": 1,
+                "group_dispute": False,
+                "multi_department": False,
+                "early_warning": False,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        parties[dispute_id] = intake.parties
+    created = repo.claim_feed_disputes(session, rows)
+    repo.insert_parties(
+        session,
+        [
+            {
+                "id": uuid.uuid4(),
+                "dispute_id": dispute_id,
+                "seq": seq,
+                "name": p.name,
+                "role": p.role.value,
+                "phone": p.phone,
+                "id_number": p.id_number,
+            }
+            for dispute_id in created.values()
+            for seq, p in enumerate(parties[dispute_id])
+        ],
+    )
+    new = [Dispute(id=dispute_id, level=Level.community.value) for dispute_id in created.values()]
+    record_creations(session, DISPUTE_MACHINE, new, actor, now)
+    return created

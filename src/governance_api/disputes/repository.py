@@ -5,9 +5,11 @@ import datetime as dt
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, not_, or_, select, true
+from sqlalchemy import ColumnElement, Select, Table, and_, case, exists, func, insert, literal, not_, or_, select, true
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, defer, joinedload, lazyload, raiseload
 
 from governance_api.core.actor import Actor
@@ -25,6 +27,7 @@ from governance_api.models.disputes import (
     MediationSession,
     TaskForceDepartment,
 )
+from governance_api.models.integration import IntegrationClient
 from governance_api.models.org import OrgUnit, User
 from governance_api.models.records import PersonalDataAccess
 from governance_api.roles import Role
@@ -181,6 +184,35 @@ def list_query(
 
 def by_tracking_code(session: Session, code: str) -> Dispute | None:
     return session.scalar(select(Dispute).where(Dispute.tracking_code == code))
+
+
+def claim_feed_disputes(session: Session, rows: Sequence[dict[str, Any]]) -> dict[str, uuid.UUID]:
+    """Insert feed disputes (``rows``: every column's value) except those whose (channel,
+    external_id) is recorded or being recorded by another transaction; the inserted ones' ids by
+    external id. One statement per few hundred rows (insertmanyvalues), in the rows' order."""
+    if not rows:
+        return {}
+    table = cast(Table, Dispute.__table__)
+    dialect = session.get_bind().dialect.name
+    stmt = (pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)).on_conflict_do_nothing(
+        index_elements=[table.c.channel, table.c.external_id]
+    )
+    result = session.execute(stmt.returning(table.c.id, table.c.external_id), list(rows))
+    return {external_id: dispute_id for dispute_id, external_id in result}
+
+
+def insert_parties(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(insert(cast(Table, DisputeParty.__table__)), list(rows))
+
+
+def bound_channel(session: Session, user_id: uuid.UUID) -> str | None:
+    """The channel a feed (integration client) is bound to, if any (DOMAIN §6)."""
+    return session.scalar(select(IntegrationClient.channel).where(IntegrationClient.user_id == user_id))
+
+
+def existing_categories(session: Session, codes: Collection[str]) -> set[str]:
+    return set(session.scalars(select(DisputeCategory.code).where(DisputeCategory.code.in_(list(codes)))))
 
 
 def by_external_id(session: Session, channel: str, external_id: str) -> Dispute | None:
