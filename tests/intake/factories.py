@@ -19,6 +19,9 @@ def an_hour_ago() -> str:
     return (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+REPORTED_AT = "2026-11-01T08:00:00+08:00"  # one time for every item: a replay must be identical
+
+
 def unit_code(w: World, key: str) -> str:
     """The org unit code the test world gave ``key`` (``c1-1a2b3c``)."""
     return f"{key.lower()}-{w.units[key].hex[:6]}"
@@ -27,7 +30,7 @@ def unit_code(w: World, key: str) -> str:
 def item(w: World, external_id: str, **over: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "external_id": external_id,
-        "reported_at": an_hour_ago(),
+        "reported_at": REPORTED_AT,
         "category_code": "0301",
         "title": "楼上装修噪音",
         "description": "2号楼502室反映楼上夜间装修噪音",

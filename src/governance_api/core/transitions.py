@@ -16,11 +16,12 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from governance_api.core import errors
 from governance_api.core.actor import Actor
+from governance_api.core.bulk import insert_rows
 from governance_api.core.machine import Action, Activity, AggT, Item, StateMachine, Step, WriteContext, guard_codes
 from governance_api.core.schemas import parse
 from governance_api.models.base import AggregateMixin, utcnow
@@ -187,10 +188,10 @@ def record_creations(
                 "published_at": None,
             }
         )
-    # Core inserts on the tables (insertmanyvalues: a few statements for the lot), not the ORM's bulk
-    # path, which costs more per row than the statement itself.
-    session.execute(insert(cast(Table, TransitionRecord.__table__)), history)
-    session.execute(insert(cast(Table, OutboxEvent.__table__)), events)
+    # Core statements (``core.bulk``), not the ORM's unit of work, which costs more per row than
+    # the statement itself.
+    insert_rows(session, cast(Table, TransitionRecord.__table__), history)
+    insert_rows(session, cast(Table, OutboxEvent.__table__), events)
 
 
 def touch(session: Session, aggregate: AggregateMixin) -> None:

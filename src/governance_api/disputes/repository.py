@@ -7,12 +7,11 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, and_, case, exists, func, insert, literal, not_, or_, select, true
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import ColumnElement, Select, Table, and_, case, exists, func, literal, not_, or_, select, true
 from sqlalchemy.orm import Session, defer, joinedload, lazyload, raiseload
 
 from governance_api.core.actor import Actor
+from governance_api.core.bulk import insert_rows
 from governance_api.core.scope import under_any, within_roles
 from governance_api.disputes.vocab import Level
 from governance_api.models.base import UTCDateTime
@@ -189,21 +188,16 @@ def by_tracking_code(session: Session, code: str) -> Dispute | None:
 def claim_feed_disputes(session: Session, rows: Sequence[dict[str, Any]]) -> dict[str, uuid.UUID]:
     """Insert feed disputes (``rows``: every column's value) except those whose (channel,
     external_id) is recorded or being recorded by another transaction; the inserted ones' ids by
-    external id. One statement per few hundred rows (insertmanyvalues), in the rows' order."""
-    if not rows:
-        return {}
+    external id. One statement, the rows inserted in their order."""
     table = cast(Table, Dispute.__table__)
-    dialect = session.get_bind().dialect.name
-    stmt = (pg_insert(table) if dialect == "postgresql" else sqlite_insert(table)).on_conflict_do_nothing(
-        index_elements=[table.c.channel, table.c.external_id]
+    inserted = insert_rows(
+        session, table, rows, skip_conflicts_on=("channel", "external_id"), returning=("id", "external_id")
     )
-    result = session.execute(stmt.returning(table.c.id, table.c.external_id), list(rows))
-    return {external_id: dispute_id for dispute_id, external_id in result}
+    return {row.external_id: row.id for row in inserted}
 
 
 def insert_parties(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(insert(cast(Table, DisputeParty.__table__)), list(rows))
+    insert_rows(session, cast(Table, DisputeParty.__table__), rows)
 
 
 def bound_channel(session: Session, user_id: uuid.UUID) -> str | None:

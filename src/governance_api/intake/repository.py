@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from governance_api.core.bulk import insert_rows
 from governance_api.models.base import utcnow
 from governance_api.models.disputes import Dispute, DisputeCategory
 from governance_api.models.integration import CategoryMapEntry, IntegrationClient, WorkOrder
@@ -85,8 +86,7 @@ def received(session: Session, channel: str, external_ids: Collection[str]) -> d
 
 
 def insert_work_orders(session: Session, rows: Sequence[dict[str, Any]]) -> None:
-    if rows:
-        session.execute(insert(cast(Table, WorkOrder.__table__)), list(rows))
+    insert_rows(session, cast(Table, WorkOrder.__table__), rows)
 
 
 # ---- feeds --------------------------------------------------------------------------------------
