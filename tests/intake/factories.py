@@ -27,9 +27,9 @@ def unit_code(w: World, key: str) -> str:
     return f"{key.lower()}-{w.units[key].hex[:6]}"
 
 
-def item(w: World, external_id: str, **over: Any) -> dict[str, Any]:
+def item(w: World, ext: str, **over: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
-        "external_id": external_id,
+        "external_id": ext,
         "reported_at": REPORTED_AT,
         "category_code": "0301",
         "title": "楼上装修噪音",
