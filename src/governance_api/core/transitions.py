@@ -148,46 +148,45 @@ def record_creation(
 
 
 def record_creations(
-    session: Session, machine: StateMachine[AggT], aggregates: Sequence[AggT], actor: Actor, now: dt.datetime
+    session: Session, machine: StateMachine[AggT], ids: Sequence[uuid.UUID], like: AggT, actor: Actor, now: dt.datetime
 ) -> None:
     """History and outbox of the ``create`` of many new aggregates already inserted in bulk (Core
-    statements, no unit of work): exactly the rows ``record_creation`` writes for one — ``seq`` 1,
-    action ``create``, the machine's facets after, the ``<machine>.create`` event — in two
-    statements. ``aggregates`` are transient objects carrying the inserted values (never added to
-    the session) with the id and whatever the machine's facets read, in the state the insert gave
-    them (``machine.initial``)."""
-    if not aggregates:
-        return
-    history, events = [], []
-    for aggregate in aggregates:
-        after = machine.facets(aggregate) if machine.facets else {}
-        history.append(
-            {
-                "id": uuid.uuid4(),
-                "aggregate_type": machine.name,
-                "aggregate_id": aggregate.id,
-                "seq": 1,
-                "action": "create",
-                "from_state": None,
-                "to_state": machine.initial,
-                "actor_id": actor.user_id,
-                "actor_name": actor.display_name,
-                "at": now,
-                "comment": None,
-                "details": {f"{k}_after": v for k, v in after.items()},
-            }
-        )
-        events.append(
-            {
-                "id": uuid.uuid4(),
-                "aggregate_type": machine.name,
-                "aggregate_id": aggregate.id,
-                "kind": f"{machine.name}.create",
-                "payload": {"from": None, "to": machine.initial},
-                "created_at": now,
-                "published_at": None,
-            }
-        )
+    statements, no unit of work), which start alike: exactly the rows ``record_creation`` writes for
+    one — ``seq`` 1, action ``create``, the machine's facets after, the ``<machine>.create`` event —
+    in two statements. ``like`` is a transient aggregate (never added to the session) holding the
+    values the new ones were inserted with that the machine's facets read (a dispute's level)."""
+    after = machine.facets(like) if machine.facets else {}
+    details = {f"{k}_after": v for k, v in after.items()}
+    event = (f"{machine.name}.create", {"from": None, "to": machine.initial})
+    history = [
+        {
+            "id": uuid.uuid4(),
+            "aggregate_type": machine.name,
+            "aggregate_id": aggregate_id,
+            "seq": 1,
+            "action": "create",
+            "from_state": None,
+            "to_state": machine.initial,
+            "actor_id": actor.user_id,
+            "actor_name": actor.display_name,
+            "at": now,
+            "comment": None,
+            "details": details,
+        }
+        for aggregate_id in ids
+    ]
+    events = [
+        {
+            "id": uuid.uuid4(),
+            "aggregate_type": machine.name,
+            "aggregate_id": aggregate_id,
+            "kind": event[0],
+            "payload": event[1],
+            "created_at": now,
+            "published_at": None,
+        }
+        for aggregate_id in ids
+    ]
     # Core statements (``core.bulk``), not the ORM's unit of work, which costs more per row than
     # the statement itself.
     insert_rows(session, cast(Table, TransitionRecord.__table__), history)

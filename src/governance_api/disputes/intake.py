@@ -11,6 +11,7 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -24,7 +25,6 @@ from governance_api.disputes.schemas import PartyIn
 from governance_api.disputes.vocab import Channel, Level
 from governance_api.models.base import utcnow
 from governance_api.models.disputes import Dispute, DisputeParty
-from governance_api.models.org import OrgUnit
 from governance_api.roles import Role
 
 TRACKING_CODE_BYTES = 10  # 80 bits from ``secrets``: 16 base32 characters
@@ -35,13 +35,23 @@ def new_tracking_code() -> str:
     return base64.b32encode(secrets.token_bytes(TRACKING_CODE_BYTES)).decode().rstrip("=")
 
 
+class UnitRef(Protocol):
+    """An org unit as intake needs it: an ``OrgUnit``, or a plain row of one (a feed's batch)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def path(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Intake:
     """What a new dispute is made of. ``community`` (and ``grid``) are resolved units the caller's
     scope reaches; ``patrol_finding_id`` names the patrol finding it came from (微网格巡查)."""
 
-    community: OrgUnit
-    grid: OrgUnit | None
+    community: UnitRef
+    grid: UnitRef | None
     channel: Channel
     category: str
     title: str
@@ -51,12 +61,12 @@ class Intake:
     patrol_finding_id: uuid.UUID | None = None
 
     @property
-    def unit(self) -> OrgUnit:
+    def unit(self) -> UnitRef:
         """The dispute's unit: its grid when one is given, else its community (DOMAIN §3.3)."""
         return self.grid or self.community
 
 
-def check_role(actor: Actor, unit: OrgUnit) -> None:
+def check_role(actor: Actor, unit: UnitRef) -> None:
     """403 unless the caller holds a create role (DOMAIN §3.3) on ``unit`` or an ancestor."""
     if not actor.holds_any(CREATE_ROLES, unit.path):
         raise errors.Forbidden("your roles may not report disputes here")
@@ -195,6 +205,6 @@ def register_many(session: Session, actor: Actor, intakes: Sequence[Intake]) -> 
             for seq, p in enumerate(parties[dispute_id])
         ],
     )
-    new = [Dispute(id=dispute_id, level=Level.community.value) for dispute_id in created.values()]
-    record_creations(session, DISPUTE_MACHINE, new, actor, now)
+    like = Dispute(level=Level.community.value)  # every new dispute starts there
+    record_creations(session, DISPUTE_MACHINE, list(created.values()), like, actor, now)
     return created

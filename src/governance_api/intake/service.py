@@ -39,7 +39,6 @@ from governance_api.intake.schemas import (
 )
 from governance_api.intake.vocab import UNMAPPED_CATEGORY, FeedChannel
 from governance_api.models.base import utcnow
-from governance_api.models.org import OrgUnit
 from governance_api.roles import OrgKind, Role
 
 NOT_IN_SCOPE = "no such community or grid in your scope"  # unknown and out of scope alike: nothing leaks
@@ -61,8 +60,8 @@ class _Accepted:
     index: int
     order: WorkOrderIn
     content_hash: str
-    community: OrgUnit
-    grid: OrgUnit | None
+    community: repo.Unit
+    grid: repo.Unit | None
 
 
 def _content_hash(order: WorkOrderIn) -> str:
@@ -85,13 +84,13 @@ def _rejected(raw: Any, errs: list[errors.FieldError]) -> WorkOrderResult:
 
 
 def _resolve(
-    actor: Actor, index: int, order: WorkOrderIn, units: dict[str, OrgUnit], by_id: dict[uuid.UUID, OrgUnit]
-) -> tuple[OrgUnit, OrgUnit | None] | errors.FieldError:
+    actor: Actor, index: int, order: WorkOrderIn, units: dict[str, repo.Unit], by_id: dict[uuid.UUID, repo.Unit]
+) -> tuple[repo.Unit, repo.Unit | None] | errors.FieldError:
     """The item's community and grid, or why not. A unit counts only within the feed's scope (where
     it holds ``integration_client``), and one outside is answered exactly as one that does not exist."""
     where = f"body.items.{index}"
 
-    def seen(code: str | None) -> OrgUnit | None:
+    def seen(code: str | None) -> repo.Unit | None:
         unit = units.get(code) if code is not None else None
         return unit if unit is not None and actor.holds(Role.integration_client, unit.path) else None
 
