@@ -7,15 +7,15 @@ insertmanyvalues) has one placeholder per value, and psycopg parses such a state
 time (it caches only short ones): at 500 rows that parsing cost more than the insert itself
 (measured: bench/RESULTS.md, 2026-12-01). On SQLite, a plain Core insert (insertmanyvalues)."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from psycopg.types.json import Json
-from sqlalchemy import JSON, Row, Table, bindparam, cast, func, insert, select
+from sqlalchemy import JSON, ColumnElement, Row, Table, any_, bindparam, cast, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 
 def insert_rows(
@@ -56,6 +56,16 @@ def insert_rows(
         return list(session.execute(sqlite.returning(*(table.c[n] for n in returning)), list(rows)))
     session.execute(insert(table) if not skip_conflicts_on else sqlite, list(rows))
     return []
+
+
+def among(
+    session: Session, column: ColumnElement[Any] | InstrumentedAttribute[Any], values: Collection[Any]
+) -> ColumnElement[bool]:
+    """``column IN values`` for a batch's worth of values: on PostgreSQL one array parameter
+    (``= ANY(…)``) rather than one placeholder per value, which psycopg would parse on every call."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(cast(bindparam(None, list(values), type_=ARRAY(column.type)), ARRAY(column.type)))
+    return column.in_(list(values))
 
 
 def _copy(session: Session, table: Table, names: list[str], rows: Sequence[Mapping[str, Any]]) -> None:

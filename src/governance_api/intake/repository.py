@@ -11,7 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from governance_api.core.bulk import insert_rows
+from governance_api.core.bulk import among, insert_rows
 from governance_api.models.base import utcnow
 from governance_api.models.disputes import Dispute, DisputeCategory
 from governance_api.models.integration import CategoryMapEntry, IntegrationClient, WorkOrder
@@ -41,7 +41,7 @@ def units_by_code(session: Session, codes: Collection[str]) -> dict[str, Unit]:
     """The units a batch names, by code: one query for the whole batch."""
     if not codes:
         return {}
-    return {r.code: Unit(*r) for r in session.execute(select(*_UNIT).where(OrgUnit.code.in_(list(codes))))}
+    return {r.code: Unit(*r) for r in session.execute(select(*_UNIT).where(among(session, OrgUnit.code, codes)))}
 
 
 def units_by_id(session: Session, ids: Collection[uuid.UUID | None]) -> list[Unit]:
@@ -94,7 +94,7 @@ def received(session: Session, channel: str, external_ids: Collection[str]) -> d
     stmt = (
         select(Dispute.external_id, Dispute.id, WorkOrder.content_hash)
         .outerjoin(WorkOrder, WorkOrder.dispute_id == Dispute.id)
-        .where(Dispute.channel == channel, Dispute.external_id.in_(list(external_ids)))
+        .where(Dispute.channel == channel, among(session, Dispute.external_id, external_ids))
     )
     return {ext: Received(dispute_id, content_hash) for ext, dispute_id, content_hash in session.execute(stmt) if ext}
 

@@ -3,6 +3,7 @@ as a whole — failing it is a 422 for the request — then each item on its own
 bad work order is answered ``rejected`` and the others go on."""
 
 import datetime as dt
+import hashlib
 import uuid
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -34,6 +35,10 @@ def _http_url(value: str) -> str:
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError("an http or https URL with a host")
     return value
+
+
+def _in_utc(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.UTC)
 
 
 AttachmentUrl = Annotated[
@@ -75,7 +80,9 @@ class WorkOrderIn(Input):
     )
 
     external_id: ExternalId = Field(description="the platform's own id of the work order, unique per channel")
-    reported_at: PastTime = Field(description="when the platform received it (RFC 3339, not in the future)")
+    reported_at: Annotated[PastTime, AfterValidator(_in_utc)] = Field(
+        description="when the platform received it (RFC 3339, not in the future)"
+    )
     category_code: Code = Field(description="the platform's category code, mapped by the channel's category map")
     title: ShortText
     description: LongText
@@ -91,14 +98,14 @@ class WorkOrderIn(Input):
             raise ValueError("community_code or grid_code is required")
         return self
 
-    def canonical(self) -> dict[str, Any]:
-        """The content a replay is compared by: the validated item, its time in UTC."""
-        data = self.model_dump(mode="json")
-        data["reported_at"] = self.reported_at.astimezone(dt.UTC).isoformat()
-        return data
-
 
 ITEM: TypeAdapter[WorkOrderIn] = TypeAdapter(WorkOrderIn)
+
+
+def content_hash(order: WorkOrderIn) -> str:
+    """What a replay is compared by: SHA-256 of the validated item as JSON (fields in declaration
+    order, texts stripped, the time in UTC), so spacing or a time zone does not make a replay new."""
+    return hashlib.sha256(ITEM.dump_json(order)).hexdigest()
 
 
 class WorkOrderBatch(Input):

@@ -7,8 +7,6 @@ The category map is one table per channel for the whole deployment: a channel is
 (one 一网统管 per city), whose category codes mean the same in every street, so the 司法所 of any
 street keeps it (and an administrator)."""
 
-import hashlib
-import json
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +34,7 @@ from governance_api.intake.schemas import (
     WorkOrderResult,
     WorkOrderResults,
     WorkOrderStatus,
+    content_hash,
 )
 from governance_api.intake.vocab import UNMAPPED_CATEGORY, FeedChannel
 from governance_api.models.base import utcnow
@@ -62,11 +61,6 @@ class _Accepted:
     content_hash: str
     community: repo.Unit
     grid: repo.Unit | None
-
-
-def _content_hash(order: WorkOrderIn) -> str:
-    canonical = json.dumps(order.canonical(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _external_id(raw: Any) -> str | None:
@@ -137,7 +131,7 @@ def receive_work_orders(session: Session, actor: Actor, raw: Any) -> WorkOrderRe
         if isinstance(resolved, errors.FieldError):
             results[i] = _rejected(envelope.items[i], [resolved])
             continue
-        one = _Accepted(i, order, _content_hash(order), *resolved)
+        one = _Accepted(i, order, content_hash(order), *resolved)
         if one.order.external_id in accepted:
             later.append(one)
         else:
@@ -161,7 +155,7 @@ def receive_work_orders(session: Session, actor: Actor, raw: Any) -> WorkOrderRe
                 "source_category_code": a.order.category_code,
                 "reported_at": a.order.reported_at,
                 "address": a.order.address,
-                "attachments": [att.model_dump() for att in a.order.attachments],
+                "attachments": [{"url": att.url, "name": att.name} for att in a.order.attachments],
                 "received_by_id": actor.user_id,
                 "received_at": now,
             }
@@ -182,8 +176,8 @@ def receive_work_orders(session: Session, actor: Actor, raw: Any) -> WorkOrderRe
             status = WorkOrderStatus.unchanged if was.content_hash == a.content_hash else WorkOrderStatus.duplicate
             results[a.index] = WorkOrderResult(external_id=ext, status=status, dispute_id=was.dispute_id)
     for a in later:
-        dispute_id, content_hash = first[a.order.external_id]
-        status = WorkOrderStatus.unchanged if content_hash == a.content_hash else WorkOrderStatus.duplicate
+        dispute_id, first_hash = first[a.order.external_id]
+        status = WorkOrderStatus.unchanged if first_hash == a.content_hash else WorkOrderStatus.duplicate
         results[a.index] = WorkOrderResult(external_id=a.order.external_id, status=status, dispute_id=dispute_id)
     return WorkOrderResults(results=[r for r in results if r is not None])
 
