@@ -1,17 +1,17 @@
 """Many rows in one statement, for the writes that come in batches (a feed's work orders).
 
-On PostgreSQL, plain rows go by ``COPY`` (psycopg formats them in C), and rows that may conflict
-as one array per column, ``INSERT … SELECT … FROM unnest(…) ON CONFLICT …``: a statement of a few
-dozen parameters whatever the number of rows. The usual multi-row ``VALUES`` (SQLAlchemy's
-insertmanyvalues) has one placeholder per value, and psycopg parses such a statement afresh each
-time (it caches only short ones): at 500 rows that parsing cost more than the insert itself
-(measured: bench/RESULTS.md, 2026-12-01). On SQLite, a plain Core insert (insertmanyvalues)."""
+On PostgreSQL the rows go by ``COPY`` (psycopg formats them in C); rows that may conflict are
+copied into a temporary table first and inserted from it with ``ON CONFLICT``. The usual multi-row
+``VALUES`` (SQLAlchemy's insertmanyvalues) has one placeholder per value, and psycopg parses such a
+statement afresh each time (it caches only short ones): at 500 rows that parsing cost more than
+the insert itself, and arrays per column (``unnest``) spent as much in psycopg's Python array
+dumper (measured: bench/RESULTS.md, 2026-12-01). On SQLite, a plain Core insert (insertmanyvalues)."""
 
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from psycopg.types.json import Json
-from sqlalchemy import JSON, ColumnElement, Row, Table, any_, bindparam, cast, func, insert, select
+from sqlalchemy import JSON, Column, ColumnElement, MetaData, Row, Table, any_, bindparam, cast, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -37,18 +37,7 @@ def insert_rows(
         if not skip_conflicts_on and not returning:
             _copy(session, table, names, rows)
             return []
-        arrays = [
-            cast(bindparam(f"a_{n}", [r[n] for r in rows], type_=ARRAY(table.c[n].type)), ARRAY(table.c[n].type))
-            for n in names
-        ]
-        source = func.unnest(*arrays).table_valued(*names).render_derived()
-        stmt = pg_insert(table).from_select(names, select(*(source.c[n] for n in names)))
-        if skip_conflicts_on:
-            stmt = stmt.on_conflict_do_nothing(index_elements=[table.c[n] for n in skip_conflicts_on])
-        if returning:
-            return list(session.execute(stmt.returning(*(table.c[n] for n in returning))))
-        session.execute(stmt)
-        return []
+        return _claim(session, table, names, rows, skip_conflicts_on, returning)
     sqlite = sqlite_insert(table)
     if skip_conflicts_on:
         sqlite = sqlite.on_conflict_do_nothing(index_elements=[table.c[n] for n in skip_conflicts_on])
@@ -68,13 +57,51 @@ def among(
     return column.in_(list(values))
 
 
-def _copy(session: Session, table: Table, names: list[str], rows: Sequence[Mapping[str, Any]]) -> None:
+_STAGES: dict[tuple[str, tuple[str, ...]], Table] = {}  # the temporary tables' Core descriptions
+
+
+def _claim(
+    session: Session,
+    table: Table,
+    names: list[str],
+    rows: Sequence[Mapping[str, Any]],
+    keys: Sequence[str],
+    returning: Sequence[str],
+) -> list[Row[Any]]:
+    """Rows that may conflict: ``COPY`` into a temporary table of the same columns (one per
+    connection, emptied at commit), then one ``INSERT … SELECT … ORDER BY`` the key ``ON CONFLICT
+    DO NOTHING``. In key order, so two transactions claiming overlapping keys take them in the same
+    order and never wait for each other crosswise (no deadlock)."""
+    stage = f"stage_{table.name}"
+    driver = session.connection().connection.driver_connection
+    assert driver is not None
+    with driver.cursor() as cursor:
+        cursor.execute(f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" (LIKE "{table.name}") ON COMMIT DELETE ROWS')
+    _copy(session, table, names, rows, into=stage)
+    source = _STAGES.get((stage, tuple(names)))
+    if source is None:
+        source = Table(stage, MetaData(), *(Column(n, table.c[n].type) for n in names))
+        _STAGES[(stage, tuple(names))] = source
+    stmt = (
+        pg_insert(table)
+        .from_select(names, select(*(source.c[n] for n in names)).order_by(*(source.c[k] for k in keys)))
+        .on_conflict_do_nothing(index_elements=[table.c[k] for k in keys])
+    )
+    if returning:
+        return list(session.execute(stmt.returning(*(table.c[n] for n in returning))))
+    session.execute(stmt)
+    return []
+
+
+def _copy(
+    session: Session, table: Table, names: list[str], rows: Sequence[Mapping[str, Any]], into: str | None = None
+) -> None:
     """``COPY`` the rows in, in the session's transaction. The values go to the driver as they are
     (the columns' Python-side conversions do not run): times must be aware, JSON is wrapped here."""
     json_columns = {n for n in names if isinstance(table.c[n].type, JSON)}
     driver = session.connection().connection.driver_connection
     assert driver is not None
     columns = ", ".join(f'"{n}"' for n in names)
-    with driver.cursor() as cursor, cursor.copy(f'COPY "{table.name}" ({columns}) FROM STDIN') as copy:
+    with driver.cursor() as cursor, cursor.copy(f'COPY "{into or table.name}" ({columns}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row([Json(row[n]) if n in json_columns else row[n] for n in names])
