@@ -235,3 +235,9 @@ def test_the_admin_binds_feeds(client: TestClient, world: World) -> None:
     client.put(f"/api/v1/intake/clients/{new}", json={"channel": "police_110"}, headers=world.h("admin"))
     assert statuses(post(client, world, [item(world, "N-1")], user="ic_new")) == ["created"]
     assert statuses(post(client, world, [item(world, "N-1")], user="ic")) == ["unchanged"]
+
+
+def test_unmapped_codes_land_in_a_builtin_category(client: TestClient, world: World) -> None:
+    """``other`` is one of the nine builtin categories (migration 0003), so it is always there."""
+    listed = client.get("/api/v1/dispute-categories", headers=world.h("jo")).json()["items"]
+    assert {"code": "other", "name": "其他", "builtin": True} in listed

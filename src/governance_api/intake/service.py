@@ -108,6 +108,11 @@ def _resolve(
 
 
 def receive_work_orders(session: Session, actor: Actor, raw: Any) -> WorkOrderResults:
+    """A feed's batch on its channel: 403 before the body; a malformed envelope is a 422 and writes
+    nothing; then each item is validated, its unit resolved and its category mapped on its own.
+    An external id named twice in the batch: the first valid item with it stands, a later one is
+    ``unchanged`` when identical, else ``duplicate``. Ids already recorded for the channel are
+    answered from what is recorded; the rest become disputes with their work orders."""
     channel = _bound_channel(session, actor)
     envelope = parse(Envelope, raw)
     results: list[WorkOrderResult | None] = [None] * len(envelope.items)
