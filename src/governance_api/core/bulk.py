@@ -7,6 +7,7 @@ statement afresh each time (it caches only short ones): at 500 rows that parsing
 the insert itself, and arrays per column (``unnest``) spent as much in psycopg's Python array
 dumper (measured: bench/RESULTS.md, 2026-12-01). On SQLite, a plain Core insert (insertmanyvalues)."""
 
+import zlib
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
@@ -68,15 +69,21 @@ def _claim(
     keys: Sequence[str],
     returning: Sequence[str],
 ) -> list[Row[Any]]:
-    """Rows that may conflict: ``COPY`` into a temporary table of the same columns (one per
-    connection, emptied at commit), then one ``INSERT … SELECT … ORDER BY`` the key ``ON CONFLICT
+    """Rows that may conflict: ``COPY`` into a temporary table of their columns (one per connection
+    and column set, emptied at commit), then one ``INSERT … SELECT … ORDER BY`` the key ``ON CONFLICT
     DO NOTHING``. In key order, so two transactions claiming overlapping keys take them in the same
     order and never wait for each other crosswise (no deadlock)."""
-    stage = f"stage_{table.name}"
+    # The columns given, nothing else (no constraints: the insert from it checks them), named by
+    # the column set, so another caller's set of columns gets a table of its own.
+    stage = f"stage_{table.name}_{zlib.crc32(','.join(names).encode()):08x}"
+    columns = ", ".join(f'"{n}"' for n in names)
     driver = session.connection().connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor:
-        cursor.execute(f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" (LIKE "{table.name}") ON COMMIT DELETE ROWS')
+        cursor.execute(
+            f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" ON COMMIT DELETE ROWS '
+            f'AS SELECT {columns} FROM "{table.name}" WITH NO DATA'
+        )
     _copy(session, table, names, rows, into=stage)
     source = _STAGES.get((stage, tuple(names)))
     if source is None:
