@@ -106,6 +106,7 @@ class World:
             self.users[name] = user.id
         return self.users[name]
 
+
     def bind_channel(self, name: str, channel: str) -> None:
         """Bind integration client ``name`` to the feed channel it relays (DOMAIN §6)."""
         with self.db.transaction() as s:
