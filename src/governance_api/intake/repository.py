@@ -6,7 +6,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, func, insert, select, text
+from sqlalchemy import Table, delete, func, insert, or_, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -37,16 +37,14 @@ class Unit:
 _UNIT = (OrgUnit.id, OrgUnit.code, OrgUnit.kind, OrgUnit.parent_id, OrgUnit.path)
 
 
-def units_by_code(session: Session, codes: Collection[str]) -> dict[str, Unit]:
-    """The units a batch names, by code: one query for the whole batch."""
+def units_named(session: Session, codes: Collection[str]) -> list[Unit]:
+    """The units a batch names by code, and the parent of each (a grid named alone brings its
+    community): one query for the whole batch."""
     if not codes:
-        return {}
-    return {r.code: Unit(*r) for r in session.execute(select(*_UNIT).where(among(session, OrgUnit.code, codes)))}
-
-
-def units_by_id(session: Session, ids: Collection[uuid.UUID | None]) -> list[Unit]:
-    wanted = [i for i in ids if i is not None]
-    return [Unit(*r) for r in session.execute(select(*_UNIT).where(OrgUnit.id.in_(wanted)))] if wanted else []
+        return []
+    named = among(session, OrgUnit.code, codes)
+    parents = select(OrgUnit.parent_id).where(named).scalar_subquery()
+    return [Unit(*r) for r in session.execute(select(*_UNIT).where(or_(named, OrgUnit.id.in_(parents))))]
 
 
 def category_map(session: Session, channel: str, codes: Collection[str] | None = None) -> dict[str, str]:

@@ -124,10 +124,9 @@ def receive_work_orders(session: Session, actor: Actor, raw: Any) -> WorkOrderRe
             results[i] = _rejected(item, pydantic_errors(exc, f"body.items.{i}").errors)
 
     codes = {c for _, o in valid for c in (o.community_code, o.grid_code) if c is not None}
-    units = repo.units_by_code(session, codes)
-    # A grid named alone brings its community: load the parents the batch did not name.
-    by_id = {u.id: u for u in units.values()}
-    by_id |= {u.id: u for u in repo.units_by_id(session, {u.parent_id for u in units.values()} - by_id.keys())}
+    found = repo.units_named(session, codes)
+    units = {u.code: u for u in found}
+    by_id = {u.id: u for u in found}
 
     accepted: dict[str, _Accepted] = {}  # by external id: the first valid item with it wins
     later: list[_Accepted] = []
