@@ -28,6 +28,8 @@ from governance_api.decisions.router import router as decisions_router
 from governance_api.disputes.router import router as disputes_router
 from governance_api.evaluations.router import router as evaluations_router
 from governance_api.health.router import router as health_router
+from governance_api.intake.router import WORK_ORDERS_PATH
+from governance_api.intake.router import router as intake_router
 from governance_api.machines import MACHINES
 from governance_api.meetings.router import router as meetings_router
 from governance_api.meta.docs import install_docs
@@ -95,13 +97,18 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         meetings_router,
         patrols_router,
         webhooks_router,
+        intake_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
     install_docs(app, f"{API_PREFIX}/docs", f"{API_PREFIX}/openapi.json")
 
     # Added innermost first: requests pass RequestContext → BodyLimit → Idempotency → routes.
     app.add_middleware(IdempotencyMiddleware, store=IdempotencyStore(database, settings))
-    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.max_body_bytes,
+        per_path={API_PREFIX + WORK_ORDERS_PATH: settings.max_batch_body_bytes},  # 500 work orders
+    )
     app.add_middleware(RequestContextMiddleware)
     extend_openapi(app, MACHINES)
     return app

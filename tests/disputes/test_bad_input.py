@@ -85,8 +85,9 @@ def test_create_scope_and_role(client: TestClient, world: World) -> None:
     assert post("staff1", community_id=str(world.units["A1"])) == 404  # outside staff1's scope
     world.add_user("street_staff", (Role.community_staff, "S1"))
     assert post("street_staff", community_id=str(world.units["A1"])) == 422  # an area, not a community
-    for user in ("staff1", "sec1", "pol1", "res1", "ic"):
+    for user in ("staff1", "sec1", "pol1", "res1"):
         assert post(user) == 201, user
+    assert post("ic", channel="yiwangtongguan") == 201  # a feed reports on the channel it is bound to
     for user in ("la1", "med1", "oc1", "pm1", "ll1", "lic", "do1"):
         assert post(user) in (403, 404), user
 
@@ -98,7 +99,10 @@ def test_duplicate_external_id_names_the_existing_dispute(client: TestClient, wo
     again = client.post("/api/v1/disputes", json=body, headers=world.h("ic"))
     assert again.status_code == 409 and again.json()["code"] == "duplicate"
     assert again.json()["existing_id"] == first.json()["id"]
-    other_channel = client.post("/api/v1/disputes", json=body | {"channel": "lianqin"}, headers=world.h("ic"))
+    # The id is the source's: the same one from another channel's feed is another dispute.
+    world.add_user("ic_lianqin", (Role.integration_client, "S1"))
+    world.bind_channel("ic_lianqin", "lianqin")
+    other_channel = client.post("/api/v1/disputes", json=body | {"channel": "lianqin"}, headers=world.h("ic_lianqin"))
     assert other_channel.status_code == 201
 
 

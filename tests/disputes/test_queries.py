@@ -202,7 +202,7 @@ def test_idempotent_intake_replays_the_first_answer(client: TestClient, world: W
     from disputes.factories import dispute_body
 
     headers = world.h("ic") | {"Idempotency-Key": "feed-batch-7"}
-    body = dispute_body(world, channel="lianqin", parties=[])
+    body = dispute_body(world, channel="yiwangtongguan", parties=[])
     first = client.post("/api/v1/disputes", json=body, headers=headers)
     again = client.post("/api/v1/disputes", json=body, headers=headers)
     assert first.status_code == again.status_code == 201

@@ -6,6 +6,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Mapping
 
 import anyio
 from sqlalchemy.exc import DBAPIError
@@ -105,19 +106,22 @@ def _matches(if_none_match: str, headers: list[tuple[bytes, bytes]]) -> bool:
 
 
 class BodyLimitMiddleware:
-    """Refuses bodies over ``max_bytes`` with 413, by Content-Length or while streaming."""
+    """Refuses bodies over the limit with 413, by Content-Length or while streaming: ``max_bytes``,
+    or the larger limit ``per_path`` gives a route that takes batches (an exact path)."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, per_path: Mapping[str, int] | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.per_path = dict(per_path or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.per_path.get(scope["path"], self.max_bytes)
         declared = _header(scope, b"content-length")
-        if declared and declared.isdigit() and int(declared) > self.max_bytes:
-            await _send_problem(send, errors.PayloadTooLarge(f"the limit is {self.max_bytes} bytes"), [])
+        if declared and declared.isdigit() and int(declared) > limit:
+            await _send_problem(send, errors.PayloadTooLarge(f"the limit is {limit} bytes"), [])
             return
         received = 0
         started = False
@@ -127,8 +131,8 @@ class BodyLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise _TooLarge(self.max_bytes)
+                if received > limit:
+                    raise _TooLarge(limit)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -140,7 +144,7 @@ class BodyLimitMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except _TooLarge:
             if not started:
-                await _send_problem(send, errors.PayloadTooLarge(f"the limit is {self.max_bytes} bytes"), [])
+                await _send_problem(send, errors.PayloadTooLarge(f"the limit is {limit} bytes"), [])
 
 
 class _TooLarge(StarletteHTTPException):

@@ -10,14 +10,18 @@ version bump and — for transitions and activities kept in the history — the 
 outbox events, all flushed together so they commit or roll back as one.
 """
 
+import datetime as dt
 import logging
 import uuid
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from governance_api.core import errors
 from governance_api.core.actor import Actor
+from governance_api.core.bulk import insert_rows
 from governance_api.core.machine import Action, Activity, AggT, Item, StateMachine, Step, WriteContext, guard_codes
 from governance_api.core.schemas import parse
 from governance_api.models.base import AggregateMixin, utcnow
@@ -141,6 +145,52 @@ def record_creation(
         aggregate.id = uuid.uuid4()  # its history row and event name it before the insert
     session.add(aggregate)
     return _record(session, machine, "create", None, {}, ctx)
+
+
+def record_creations(
+    session: Session, machine: StateMachine[AggT], ids: Sequence[uuid.UUID], like: AggT, actor: Actor, now: dt.datetime
+) -> None:
+    """History and outbox of the ``create`` of many new aggregates already inserted in bulk (Core
+    statements, no unit of work), which start alike: exactly the rows ``record_creation`` writes for
+    one — ``seq`` 1, action ``create``, the machine's facets after, the ``<machine>.create`` event —
+    in two statements. ``like`` is a transient aggregate (never added to the session) holding the
+    values the new ones were inserted with that the machine's facets read (a dispute's level)."""
+    after = machine.facets(like) if machine.facets else {}
+    details = {f"{k}_after": v for k, v in after.items()}
+    event = (f"{machine.name}.create", {"from": None, "to": machine.initial})
+    history = [
+        {
+            "id": uuid.uuid4(),
+            "aggregate_type": machine.name,
+            "aggregate_id": aggregate_id,
+            "seq": 1,
+            "action": "create",
+            "from_state": None,
+            "to_state": machine.initial,
+            "actor_id": actor.user_id,
+            "actor_name": actor.display_name,
+            "at": now,
+            "comment": None,
+            "details": details,
+        }
+        for aggregate_id in ids
+    ]
+    events = [
+        {
+            "id": uuid.uuid4(),
+            "aggregate_type": machine.name,
+            "aggregate_id": aggregate_id,
+            "kind": event[0],
+            "payload": event[1],
+            "created_at": now,
+            "published_at": None,
+        }
+        for aggregate_id in ids
+    ]
+    # Core statements (``core.bulk``), not the ORM's unit of work, which costs more per row than
+    # the statement itself.
+    insert_rows(session, cast(Table, TransitionRecord.__table__), history)
+    insert_rows(session, cast(Table, OutboxEvent.__table__), events)
 
 
 def touch(session: Session, aggregate: AggregateMixin) -> None:

@@ -11,20 +11,21 @@ import secrets
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from governance_api.core import errors
 from governance_api.core.actor import Actor
-from governance_api.core.transitions import record_creation
+from governance_api.core.transitions import record_creation, record_creations
 from governance_api.disputes import repository as repo
 from governance_api.disputes.machine import CREATE_ROLES, DISPUTE_MACHINE
 from governance_api.disputes.schemas import PartyIn
 from governance_api.disputes.vocab import Channel, Level
 from governance_api.models.base import utcnow
 from governance_api.models.disputes import Dispute, DisputeParty
-from governance_api.models.org import OrgUnit
+from governance_api.roles import Role
 
 TRACKING_CODE_BYTES = 10  # 80 bits from ``secrets``: 16 base32 characters
 
@@ -34,13 +35,31 @@ def new_tracking_code() -> str:
     return base64.b32encode(secrets.token_bytes(TRACKING_CODE_BYTES)).decode().rstrip("=")
 
 
+def new_tracking_codes(count: int) -> list[str]:
+    """``count`` codes as ``new_tracking_code`` makes them, from one read of the system's random
+    source (a batch's worth: one read per code cost more than the rest of the code)."""
+    pool = secrets.token_bytes(TRACKING_CODE_BYTES * count)
+    n = TRACKING_CODE_BYTES
+    return [base64.b32encode(pool[i * n : (i + 1) * n]).decode().rstrip("=") for i in range(count)]
+
+
+class UnitRef(Protocol):
+    """An org unit as intake needs it: an ``OrgUnit``, or a plain row of one (a feed's batch)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+
+    @property
+    def path(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class Intake:
     """What a new dispute is made of. ``community`` (and ``grid``) are resolved units the caller's
     scope reaches; ``patrol_finding_id`` names the patrol finding it came from (微网格巡查)."""
 
-    community: OrgUnit
-    grid: OrgUnit | None
+    community: UnitRef
+    grid: UnitRef | None
     channel: Channel
     category: str
     title: str
@@ -50,12 +69,12 @@ class Intake:
     patrol_finding_id: uuid.UUID | None = None
 
     @property
-    def unit(self) -> OrgUnit:
+    def unit(self) -> UnitRef:
         """The dispute's unit: its grid when one is given, else its community (DOMAIN §3.3)."""
         return self.grid or self.community
 
 
-def check_role(actor: Actor, unit: OrgUnit) -> None:
+def check_role(actor: Actor, unit: UnitRef) -> None:
     """403 unless the caller holds a create role (DOMAIN §3.3) on ``unit`` or an ancestor."""
     if not actor.holds_any(CREATE_ROLES, unit.path):
         raise errors.Forbidden("your roles may not report disputes here")
@@ -111,3 +130,90 @@ def refuse_duplicate(session: Session, channel: str, external_id: str) -> None:
     existing = repo.by_external_id(session, channel, external_id)
     if existing is not None:
         raise errors.Duplicate(f"external_id already recorded for channel {channel}", existing_id=str(existing.id))
+
+
+def check_feed_channel(session: Session, actor: Actor, channel: Channel) -> None:
+    """422 on ``body.channel`` when a feed bound to a channel (DOMAIN §6) reports on another one: its
+    external ids are unique per channel, so a case must not enter under a channel it did not come
+    from. A client not bound to any channel is not held to one."""
+    if not actor.holds(Role.integration_client):
+        return
+    bound = repo.bound_channel(session, actor.user_id)
+    if bound is not None and bound != channel.value:
+        raise errors.ValidationFailed.one(
+            "body.channel", f"this client relays the channel {bound} and reports on it only"
+        )
+
+
+def register_many(session: Session, actor: Actor, intakes: Sequence[Intake]) -> dict[str, uuid.UUID]:
+    """A feed's batch (一网统管 work orders): for each intake the same rules and rows as ``register``
+    — role on the unit, a known category, the record at level ``community`` in ``reported`` with its
+    parties, history row and outbox event — in a few Core statements, flushed, not committed.
+
+    Every intake carries its channel's ``external_id`` (distinct within the call). An id already
+    recorded for the channel is skipped, not refused: the caller answers those itself. Returns the
+    new dispute's id of each intake it created, by external id. Concurrent batches create each id
+    once: the insert claims ids with ``ON CONFLICT (channel, external_id) DO NOTHING`` (on
+    PostgreSQL it waits for a transaction holding the same id, then skips it), and claims them in
+    external id order so two batches never wait for each other crosswise (no deadlock)."""
+    for unit_path in {i.unit.path: None for i in intakes}:
+        if not actor.holds_any(CREATE_ROLES, unit_path):
+            raise errors.Forbidden("your roles may not report disputes here")
+    known = repo.existing_categories(session, {i.category for i in intakes})
+    if unknown := {i.category for i in intakes} - known:
+        raise errors.ValidationFailed.one("body.category", f"unknown category {sorted(unknown)[0]}")
+    now = utcnow()
+    rows: list[dict[str, object]] = []
+    parties: dict[uuid.UUID, Sequence[PartyIn]] = {}
+    codes = new_tracking_codes(len(intakes))
+    for intake, tracking_code in zip(sorted(intakes, key=lambda i: i.external_id or ""), codes, strict=True):
+        if intake.external_id is None:
+            raise ValueError("register_many takes feed intakes, each with its external_id")
+        dispute_id = uuid.uuid4()
+        rows.append(
+            {
+                "id": dispute_id,
+                "community_id": intake.community.id,
+                "grid_id": intake.grid.id if intake.grid else None,
+                "org_unit_id": intake.unit.id,
+                "scope_path": intake.unit.path,
+                "created_by_id": actor.user_id,
+                "channel": intake.channel.value,
+                "category": intake.category,
+                "title": intake.title,
+                "description": intake.description,
+                "external_id": intake.external_id,
+                "patrol_finding_id": None,
+                "tracking_code": tracking_code,
+                "level": Level.community.value,
+                "level_entered_at": now,
+                "state": DISPUTE_MACHINE.initial,
+                "version": 1,
+                "group_dispute": False,
+                "multi_department": False,
+                "early_warning": False,
+                "created_at": now,
+                "updated_at": now,
+            }
+        )
+        parties[dispute_id] = intake.parties
+    created = repo.claim_feed_disputes(session, rows)
+    repo.insert_parties(
+        session,
+        [
+            {
+                "id": uuid.uuid4(),
+                "dispute_id": dispute_id,
+                "seq": seq,
+                "name": p.name,
+                "role": p.role.value,
+                "phone": p.phone,
+                "id_number": p.id_number,
+            }
+            for dispute_id in created.values()
+            for seq, p in enumerate(parties[dispute_id])
+        ],
+    )
+    like = Dispute(level=Level.community.value)  # every new dispute starts there
+    record_creations(session, DISPUTE_MACHINE, list(created.values()), like, actor, now)
+    return created

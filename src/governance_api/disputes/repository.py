@@ -5,12 +5,13 @@ import datetime as dt
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, and_, case, exists, func, literal, not_, or_, select, true
+from sqlalchemy import ColumnElement, Select, Table, and_, case, exists, func, literal, not_, or_, select, true
 from sqlalchemy.orm import Session, defer, joinedload, lazyload, raiseload
 
 from governance_api.core.actor import Actor
+from governance_api.core.bulk import insert_rows
 from governance_api.core.scope import under_any, within_roles
 from governance_api.disputes.vocab import Level
 from governance_api.models.base import UTCDateTime
@@ -25,6 +26,7 @@ from governance_api.models.disputes import (
     MediationSession,
     TaskForceDepartment,
 )
+from governance_api.models.integration import IntegrationClient
 from governance_api.models.org import OrgUnit, User
 from governance_api.models.records import PersonalDataAccess
 from governance_api.roles import Role
@@ -181,6 +183,30 @@ def list_query(
 
 def by_tracking_code(session: Session, code: str) -> Dispute | None:
     return session.scalar(select(Dispute).where(Dispute.tracking_code == code))
+
+
+def claim_feed_disputes(session: Session, rows: Sequence[dict[str, Any]]) -> dict[str, uuid.UUID]:
+    """Insert feed disputes (``rows``: every column's value) except those whose (channel,
+    external_id) is recorded or being recorded by another transaction; the inserted ones' ids by
+    external id. One statement, the rows inserted in their order."""
+    table = cast(Table, Dispute.__table__)
+    inserted = insert_rows(
+        session, table, rows, skip_conflicts_on=("channel", "external_id"), returning=("id", "external_id")
+    )
+    return {row.external_id: row.id for row in inserted}
+
+
+def insert_parties(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    insert_rows(session, cast(Table, DisputeParty.__table__), rows)
+
+
+def bound_channel(session: Session, user_id: uuid.UUID) -> str | None:
+    """The channel a feed (integration client) is bound to, if any (DOMAIN §6)."""
+    return session.scalar(select(IntegrationClient.channel).where(IntegrationClient.user_id == user_id))
+
+
+def existing_categories(session: Session, codes: Collection[str]) -> set[str]:
+    return set(session.scalars(select(DisputeCategory.code).where(DisputeCategory.code.in_(list(codes)))))
 
 
 def by_external_id(session: Session, channel: str, external_id: str) -> Dispute | None:

@@ -19,7 +19,7 @@ from governance_api.core.schemas import parse, peek
 from governance_api.core.transitions import do_activity, take_action
 from governance_api.disputes import repository as repo
 from governance_api.disputes import views
-from governance_api.disputes.intake import Intake, check_role, register
+from governance_api.disputes.intake import Intake, check_feed_channel, check_role, register
 from governance_api.disputes.machine import DISPUTE_MACHINE
 from governance_api.disputes.reads import (
     AgreementRead,
@@ -82,6 +82,7 @@ def create_dispute(session: Session, actor: Actor, raw: Any, limits: DisputeTime
     community, grid = _intake_unit(session, actor, raw)
     check_role(actor, grid or community)  # 403 whatever the body says, before it is parsed
     body = parse(DisputeCreate, raw)
+    check_feed_channel(session, actor, body.channel)
     intake = Intake(
         community=community,
         grid=grid,

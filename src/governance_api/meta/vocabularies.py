@@ -7,6 +7,7 @@ from governance_api.core.vocab import Labelled
 from governance_api.decisions import vocab as dv
 from governance_api.disputes import vocab as sv
 from governance_api.evaluations import vocab as ev
+from governance_api.intake import vocab as iv
 from governance_api.machines import MACHINES
 from governance_api.meetings import vocab as mv
 from governance_api.patrols import vocab as pv
@@ -43,6 +44,7 @@ ENUMS: tuple[type[Labelled], ...] = (
     bv.MemberPosition,
     mv.GovernanceMeetingKind,
     pv.FindingKind,
+    iv.FeedChannel,
     EventType,
     DeliveryStatus,
 )
