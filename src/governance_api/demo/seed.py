@@ -21,6 +21,7 @@ from governance_api.demo import (
     decision_cases,
     evaluations,
     governance_bodies,
+    integration,
     ladder_disputes,
     patrols,
 )
@@ -65,11 +66,12 @@ def _records(settings: Settings, db: Database, world: DemoWorld) -> tuple[int, i
         _run(api, world, decision_cases.CASES)
         disputes = community_disputes.CASES + ladder_disputes.CASES
         _run(api, world, disputes)
+        _run(api, world, integration.CASES)  # 一网统管: the category table and a batch of work orders
         _run(api, world, patrols.CASES)  # the grid patrols of the year; one clue becomes a dispute
         _run(api, world, governance_bodies.CASES)
         seed_meetings(api, world)  # after both: their agendas link decisions and disputes
         _run(api, world, evaluations.CASES)  # last: each snapshot holds the demo year's records
-        return len(decision_cases.CASES), len(disputes), api.calls
+        return len(decision_cases.CASES), len(disputes) + integration.DISPUTES, api.calls
 
 
 def _run(api: Api, world: DemoWorld, cases: tuple[Case, ...]) -> None:
