@@ -45,7 +45,12 @@ WebhookUrl = Annotated[
 ]
 EventTypes = Annotated[
     list[EventType],
-    Field(min_length=1, max_length=len(EventType), description="The event types to receive, each once"),
+    Field(
+        min_length=1,
+        max_length=len(EventType),
+        description="The event types to receive, each once",
+        json_schema_extra={"uniqueItems": True},  # the contract says what _each_once checks
+    ),
     AfterValidator(_each_once),
 ]
 AUDIENCE = (
