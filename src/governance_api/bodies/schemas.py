@@ -60,7 +60,11 @@ class MemberCreate(Input):
                 }
             ],
             # what ``_consistent`` requires, said in the contract: a user, or a named person
-            "anyOf": [{"required": ["user_id"]}, {"required": ["name"]}],
+            # (present and not null: ``"name": null`` names no one)
+            "anyOf": [
+                {"required": ["user_id"], "properties": {"user_id": {"type": "string"}}},
+                {"required": ["name"], "properties": {"name": {"type": "string"}}},
+            ],
         }
     )
 
