@@ -18,27 +18,36 @@ from world import World, build_world
 
 REFUSED = {
     # private, link-local (cloud metadata), loopback in its spellings, reserved, multicast, unspecified
-    "https://10.0.0.1/hook": "10.0.0.1 is a private",
-    "http://169.254.169.254/latest/meta-data/": "169.254.169.254 is a private",
-    "http://localhost:8080/hook": "127.0.0.1 is a private",
-    "http://LOCALHOST/": "127.0.0.1 is a private",
-    "http://hooks.localhost/": "127.0.0.1 is a private",
-    "http://127.0.0.1/": "127.0.0.1 is a private",
-    "http://127.0.0.1:9000/x": "127.0.0.1 is a private",
-    "http://localhost./": "127.0.0.1 is a private",  # the root's trailing dot
-    "http://127.1/": "127.0.0.1 is a private",  # legacy IPv4 forms a resolver still accepts
-    "http://2130706433/": "127.0.0.1 is a private",
-    "http://0x7f.0.0.1/": "127.0.0.1 is a private",
-    "http://10.1/": "10.0.0.1 is a private",
-    "http://[::1]/": "::1 is a private",
-    "http://[::ffff:127.0.0.1]/": "is a private",
-    "https://192.168.1.20/": "192.168.1.20 is a private",
-    "https://172.16.0.1/": "172.16.0.1 is a private",
-    "https://[fc00::1]/": "fc00::1 is a private",
-    "https://[fe80::1]/": "fe80::1 is a private",
-    "https://0.0.0.0/": "0.0.0.0 is a private",
-    "https://224.0.0.1/": "224.0.0.1 is a private",
-    "https://240.0.0.1/": "240.0.0.1 is a private",
+    "https://10.0.0.1/hook": "not a public one",
+    "http://169.254.169.254/latest/meta-data/": "not a public one",
+    "http://localhost:8080/hook": "not a public one",
+    "http://LOCALHOST/": "not a public one",
+    "http://hooks.localhost/": "not a public one",
+    "http://127.0.0.1/": "not a public one",
+    "http://127.0.0.1:9000/x": "not a public one",
+    "http://localhost./": "not a public one",  # the root's trailing dot
+    "http://127.1/": "not a public one",  # legacy IPv4 forms a resolver still accepts
+    "http://2130706433/": "not a public one",
+    "http://0x7f.0.0.1/": "not a public one",
+    "http://10.1/": "not a public one",
+    "http://[::1]/": "not a public one",
+    "http://[::ffff:127.0.0.1]/": "not a public one",
+    "https://192.168.1.20/": "not a public one",
+    "https://172.16.0.1/": "not a public one",
+    "https://[fc00::1]/": "not a public one",
+    "https://[fe80::1]/": "not a public one",
+    "https://0.0.0.0/": "not a public one",
+    "https://224.0.0.1/": "not a public one",
+    "https://240.0.0.1/": "not a public one",
+    "http://100.100.100.200/latest/meta-data/": "not a public one",  # shared 100.64/10: a cloud's metadata
+    "https://100.64.0.1/": "not a public one",  # carrier-grade NAT
+    "https://192.0.2.1/": "not a public one",  # documentation
+    "http://[::ffff:10.0.0.1]/": "not a public one",  # mapped
+    "http://[2002:7f00:1::]/": "not a public one",  # 6to4 around 127.0.0.1
+    "http://[2002:a9fe:a9fe::1]/": "not a public one",  # 6to4 around 169.254.169.254
+    "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/": "not a public one",  # Teredo, client 192.0.2.45
+    "https://a..b/hook": "not a valid name",  # an empty label no resolver can be asked
+    "https://" + "a" * 64 + ".example.com/": "not a valid name",  # a label over 63 characters
     # forms
     "ftp://hooks.example.com/": "must be http or https",
     "hooks.example.com/in": "must be http or https",
@@ -61,6 +70,24 @@ def test_refused_on_save(shared: Shared, url: str) -> None:
     assert p["errors"][0]["field"] == "body.url", p
     assert REFUSED[url] in p["errors"][0]["message"], p
     assert counts(shared.db) == before
+
+
+def test_a_refusal_does_not_name_the_address(settings: Settings) -> None:
+    """The delivery log shows refusals to the subscription's owner: never the internal address a
+    name resolved to."""
+    with pytest.raises(addresses.Refused) as refused:
+        addresses.resolve_and_check(settings, "http://localhost:9000/hook")
+    assert "127.0.0.1" not in str(refused.value) and "localhost" not in str(refused.value)
+
+
+def test_public_addresses_and_wrappers_of_them_pass(settings: Settings) -> None:
+    for url in (
+        "https://8.8.8.8/",
+        "https://[2606:4700::1111]/",
+        "https://[::ffff:8.8.8.8]/",
+        "https://[2002:808:808::1]/",
+    ):
+        addresses.check_url(settings, url)
 
 
 @pytest.mark.parametrize("url", ["https://10.0.0.1/hook", "http://169.254.169.254/", "http://[::1]/", "ftp://x.org/"])
@@ -101,12 +128,14 @@ def test_an_allow_listed_network_may_be_called(allow_listed: tuple[TestClient, W
 
 
 def test_resolved_addresses_are_checked_before_an_attempt(settings: Settings) -> None:
-    with pytest.raises(addresses.Refused, match=r"127\.0\.0\.1 is a private"):
+    with pytest.raises(addresses.Refused, match=r"not a public one"):
         addresses.resolve_and_check(settings, "http://localhost:9000/hook")
-    with pytest.raises(addresses.Refused, match=r"10\.0\.0\.1"):
+    with pytest.raises(addresses.Refused, match="not a public one"):
         addresses.resolve_and_check(settings, "https://10.0.0.1/")
     with pytest.raises(addresses.Refused, match="does not resolve"):
         addresses.resolve_and_check(settings, "https://no-such-host.invalid/")
+    with pytest.raises(addresses.Refused, match="not a valid name"):  # was a UnicodeError from getaddrinfo
+        addresses.resolve_and_check(settings, "https://a..b/hook")
     listed = settings.model_copy(update={"webhook_allowed_networks": [ipaddress.ip_network("127.0.0.0/8")]})
     addresses.resolve_and_check(listed, "http://localhost:9000/hook")  # allowed: no exception
     addresses.resolve_and_check(settings, "https://93.184.215.14/")  # a public address literal

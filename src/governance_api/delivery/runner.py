@@ -2,8 +2,9 @@
 ``worker_poll_seconds`` when there was nothing to do.
 
 SIGTERM or SIGINT sets a flag: the batch in hand is sent and recorded, then the loop ends and the
-process exits 0. A database error is logged and the loop carries on after a nap (a restart of the
-database, or a worker started before ``serve`` applied the migrations, is waited out).
+process exits 0. A failed round (a database error, or any other) is logged and the loop carries on
+after a nap: a restart of the database, or a worker started before ``serve`` applied the
+migrations, is waited out, and one bad row never stops the deliveries of the others.
 
 Several workers may run against PostgreSQL (on several machines): every claim skips rows another
 worker holds. On SQLite run one worker: its writes take the database's single write lock, which the
@@ -18,8 +19,6 @@ import random
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
-from sqlalchemy.exc import SQLAlchemyError
 
 from governance_api.db import Database
 from governance_api.delivery import reminders
@@ -63,7 +62,7 @@ class Worker:
             while not self.stopping.is_set():
                 try:
                     done = await self.step(sender)
-                except SQLAlchemyError:
+                except Exception:  # a database restart, or a bug one row trips: the worker goes on
                     if once:
                         raise
                     log.exception("worker round failed; retrying after a pause")

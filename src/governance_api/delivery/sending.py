@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from cryptography.fernet import InvalidToken
 from sqlalchemy.orm import Session
 
 from governance_api.db import Database
@@ -31,6 +32,7 @@ from governance_api.delivery import repository as repo
 from governance_api.delivery.events import CONTENT_TYPE
 from governance_api.delivery.http import Client, ConnectionFailed
 from governance_api.delivery.repository import Claimed
+from governance_api.models.integration import WebhookSubscription
 from governance_api.settings import Settings
 from governance_api.webhooks import addresses, signing
 from governance_api.webhooks.secrets import signing_secrets
@@ -44,7 +46,10 @@ DISABLED_ON_GONE = "the receiver answered 410 Gone"
 @dataclass(frozen=True)
 class Target:
     url: str
-    secrets: list[str]
+    secrets: list[str]  # empty: the secret could not be decrypted (the data key was changed)
+
+
+UNREADABLE_SECRET = "the subscription's secret cannot be decrypted (was the data key changed?): rotate it"
 
 
 @dataclass(frozen=True)
@@ -104,43 +109,62 @@ class Sender:
         parts = urlsplit(url)
         key = f"{parts.scheme}://{parts.netloc}"
         if key not in checks:
-            checks[key] = asyncio.create_task(asyncio.to_thread(self._check, url))
+            checks[key] = asyncio.create_task(self._check(url))
         return await checks[key]
 
-    def _check(self, url: str) -> str | None:
+    async def _check(self, url: str) -> str | None:
+        """Why ``url`` may not be called now, or None; a lookup that hangs is bounded like a request."""
         try:
-            addresses.resolve_and_check(self.settings, url)
+            await asyncio.wait_for(
+                asyncio.to_thread(addresses.resolve_and_check, self.settings, url),
+                timeout=self.settings.webhook_timeout_seconds,
+            )
         except addresses.Refused as exc:
             return f"refused: {exc}"
+        except TimeoutError:
+            return "refused: the host did not resolve in time"
         return None
 
     async def _one(self, d: Claimed, target: Target, checks: dict[str, asyncio.Task[str | None]]) -> Outcome:
         async with self._limit:
             started = time.perf_counter()
             at = dt.datetime.now(dt.UTC)
-            refusal = await self._refusal(target.url, checks)
-            if refusal is not None:
-                return Outcome(d, at, None, refusal[:300], 0)
-            body = d.body.encode()
-            headers = signing.headers(target.secrets, str(d.id), int(time.time()), body)
-            headers["content-type"] = CONTENT_TYPE
-            code: int | None = None
-            error: str | None = None
             try:
-                code = await self.client.post(target.url, body, headers)
-                if not 200 <= code < 300:
-                    error = f"the receiver answered {code}"
-            except TimeoutError:
-                error = "timeout"
-            except (ConnectionFailed, OSError) as exc:
-                error = f"connection error: {exc}"[:300]
-            return Outcome(d, at, code, error, int((time.perf_counter() - started) * 1000))
+                code, error = await self._attempt(d, target, checks)
+            except Exception as exc:  # one delivery's surprise must not lose the batch's outcomes
+                log.exception("delivery %s: unexpected error", d.id)
+                code, error = None, f"internal error ({type(exc).__name__})"
+            return Outcome(d, at, code, error[:300] if error else None, int((time.perf_counter() - started) * 1000))
+
+    async def _attempt(
+        self, d: Claimed, target: Target, checks: dict[str, asyncio.Task[str | None]]
+    ) -> tuple[int | None, str | None]:
+        """The answer's status and what went wrong, if anything."""
+        if not target.secrets:
+            return None, UNREADABLE_SECRET
+        refusal = await self._refusal(target.url, checks)
+        if refusal is not None:
+            return None, refusal
+        body = d.body.encode()
+        headers = signing.headers(target.secrets, str(d.id), int(time.time()), body)
+        headers["content-type"] = CONTENT_TYPE
+        try:
+            code = await self.client.post(target.url, body, headers)
+        except TimeoutError:
+            return None, "timeout"
+        except (ConnectionFailed, OSError) as exc:
+            return None, f"connection error: {exc}"
+        return code, None if 200 <= code < 300 else f"the receiver answered {code}"
 
 
 def new_client(settings: Settings) -> Client:
     """Keep-alive connections up to the concurrency per origin; no redirects followed (a redirect
     could point past the address check)."""
-    return Client(settings.webhook_timeout_seconds, max_idle=settings.worker_concurrency)
+    return Client(
+        settings.webhook_timeout_seconds,
+        max_idle=settings.worker_concurrency,
+        check=lambda address: addresses.check_resolved(settings, address),
+    )
 
 
 async def deliver_batch(
@@ -158,10 +182,18 @@ async def deliver_batch(
         if not claimed:
             return 0
         subs = repo.subscriptions(session, {d.subscription_id for d in claimed})
-        targets = {sid: Target(s.url, signing_secrets(settings, s, now)) for sid, s in subs.items()}
+        targets = {sid: _target(settings, s, now) for sid, s in subs.items()}
     outcomes = await sender.send(claimed, targets)
     record(db, settings, outcomes, clock(), rng, lease_until)
     return len(claimed)
+
+
+def _target(settings: Settings, sub: WebhookSubscription, now: dt.datetime) -> Target:
+    try:
+        return Target(sub.url, signing_secrets(settings, sub, now))
+    except InvalidToken:  # its deliveries are attempts that fail with the reason, not a dead worker
+        log.error("webhook subscription %s: its secret cannot be decrypted with the data key", sub.id)
+        return Target(sub.url, [])
 
 
 def record(

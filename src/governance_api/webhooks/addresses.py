@@ -1,10 +1,17 @@
-"""Where a webhook may be sent (SSRF guard): never to a private, loopback, link-local, reserved,
-multicast or unspecified address unless its network is allow-listed
-(``GOVERNANCE_WEBHOOK_ALLOWED_NETWORKS``); https only in production.
+"""Where a webhook may be sent (SSRF guard): only to a public (globally routable) address — never
+a private, loopback, link-local, shared (100.64.0.0/10, carrier NAT and cloud metadata), reserved,
+multicast or unspecified one, nor an IPv6 address that carries such an IPv4 address (mapped, 6to4,
+Teredo) — unless its network is allow-listed (``GOVERNANCE_WEBHOOK_ALLOWED_NETWORKS``); https only
+in production.
 
-Checked twice: when a subscription is saved (the URL's form, and a host that is an address literal
-or ``localhost``), and before every attempt on what the host resolves to then (a name may be
-pointed somewhere else after it was saved)."""
+Checked three times: when a subscription is saved (the URL's form, and a host that is an address
+literal or ``localhost``); before every batch's attempts on what the host resolves to then (a name
+may be pointed somewhere else after it was saved), which gives the refusal its reason; and on the
+addresses the HTTP client itself connects to (``delivery.http``), so a name that answers
+differently a moment later (DNS rebinding) is still refused.
+
+Refusals never name the address a host resolved to: the delivery log is read by the subscription's
+owner, who must not learn the service's internal network from it."""
 
 import ipaddress
 import socket
@@ -19,22 +26,33 @@ class Refused(ValueError):
     """The URL may not be called; the message says why (it is shown to the subscription's owner)."""
 
 
+def _carried(addr: IPAddress) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 one carries (mapped, 6to4, Teredo's server and client): a packet
+    to it may end up at them."""
+    if not isinstance(addr, ipaddress.IPv6Address):
+        return []
+    return [a for a in (addr.ipv4_mapped, addr.sixtofour, *(addr.teredo or ())) if a is not None]
+
+
 def _forbidden(addr: IPAddress) -> bool:
-    if isinstance(addr, ipaddress.IPv6Address) and addr.ipv4_mapped is not None:
-        addr = addr.ipv4_mapped
-    return (
-        addr.is_private
-        or addr.is_loopback
-        or addr.is_link_local
-        or addr.is_reserved
-        or addr.is_multicast
-        or addr.is_unspecified
-    )
+    # is_global is False for every special-purpose block (private, loopback, link-local, shared
+    # 100.64/10, documentation, benchmarking, reserved, unspecified); multicast can be "global".
+    # A wrapper is judged by what it carries (its own prefix is never "global").
+    return any(not a.is_global or a.is_multicast for a in (_carried(addr) or [addr]))
 
 
 def check_address(settings: Settings, addr: IPAddress) -> None:
     if _forbidden(addr) and not any(addr in net for net in settings.webhook_allowed_networks):
-        raise Refused(f"{addr} is a private, loopback or link-local address")
+        raise Refused("the address is not a public one (private, loopback, link-local or reserved)")
+
+
+def check_resolved(settings: Settings, address: str) -> None:
+    """``check_address`` for an address as a resolver answers it (an IPv6 one may carry a zone)."""
+    try:
+        addr = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError as exc:
+        raise Refused("the host resolved to something that is not an address") from exc
+    check_address(settings, addr)
 
 
 def host_of(settings: Settings, url: str) -> str:
@@ -52,6 +70,11 @@ def host_of(settings: Settings, url: str) -> str:
         _ = parts.port
     except ValueError as exc:
         raise Refused("the URL's port is not valid") from exc
+    if _literal(parts.hostname.rstrip(".")) is None:
+        try:  # what a resolver would be asked: an empty label (a..b) or an over-long one fails here
+            parts.hostname.encode("idna")
+        except UnicodeError as exc:
+            raise Refused("the URL's host is not a valid name") from exc
     return parts.hostname
 
 
@@ -87,7 +110,7 @@ def resolve_and_check(settings: Settings, url: str) -> None:
     port = urlsplit(url).port or (443 if url.lower().startswith("https") else 80)
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except OSError as exc:
-        raise Refused(f"the host {host} does not resolve") from exc
+    except (OSError, UnicodeError, ValueError) as exc:  # UnicodeError: a name IDNA cannot encode
+        raise Refused("the host does not resolve") from exc
     for info in infos:
-        check_address(settings, ipaddress.ip_address(info[4][0]))
+        check_resolved(settings, str(info[4][0]))

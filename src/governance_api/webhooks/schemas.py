@@ -38,8 +38,8 @@ WebhookUrl = Annotated[
     Field(
         json_schema_extra={"pattern": URL_PATTERN},
         description="Where events are POSTed: http(s) (https only in production), no credentials in it, never a "
-        "private, loopback or link-local address unless the server allow-lists its network "
-        "(checked on save, and again on what the host resolves to before every attempt)",
+        "private, loopback, link-local, shared or other non-public address unless the server allow-lists its "
+        "network (checked on save, and again on what the host resolves to at every attempt)",
         examples=["https://hooks.example.com/governance"],
     ),
 ]
