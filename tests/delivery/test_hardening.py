@@ -55,6 +55,7 @@ def test_a_secret_the_data_key_cannot_open_fails_its_attempts_only(
     [attempt] = attempts(db, delivery.id)
     assert attempt.error == UNREADABLE_SECRET and delivery.status == "pending"
     assert receiver.at("locked") == [] and len(receiver.at("good")) == 1
+    assert deliveries(db, good)[0].status == "delivered"
 
 
 def test_a_name_repointed_after_the_check_is_refused_at_connect_time(

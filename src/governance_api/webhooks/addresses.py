@@ -26,7 +26,7 @@ class Refused(ValueError):
     """The URL may not be called; the message says why (it is shown to the subscription's owner)."""
 
 
-def _carried(addr: IPAddress) -> list[ipaddress.IPv4Address]:
+def _carried(addr: IPAddress) -> list[IPAddress]:
     """The IPv4 addresses an IPv6 one carries (mapped, 6to4, Teredo's server and client): a packet
     to it may end up at them."""
     if not isinstance(addr, ipaddress.IPv6Address):
