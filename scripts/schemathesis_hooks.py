@@ -210,6 +210,13 @@ def not_in_the_future(field: str, message: str, case: Any) -> bool:
     return "must not be in the future" in message or "a year still to come" in message
 
 
+def time_at_the_calendar_ends(field: str, message: str, case: Any) -> bool:
+    """DOCUMENTED. API.md: times are stored in UTC and shown in Asia/Shanghai, so a time within a
+    day of year 1 or year 9999 (which has no form in the other zone) is 422 — ``format: date-time``
+    has no bounds to say it with."""
+    return "the time is out of range" in message
+
+
 WEBHOOK_PATHS = {"/api/v1/webhooks", "/api/v1/webhooks/{subscription_id}"}
 
 
@@ -237,6 +244,7 @@ ERROR_RULES: tuple[ErrorRule, ...] = (
     patrol_between_fields,
     governance_between_fields,
     not_in_the_future,
+    time_at_the_calendar_ends,
     webhook_address,
     source_code_twice,
 )

@@ -55,6 +55,10 @@ def test_not_json_and_the_wrong_content_type_are_400(client: TestClient, world: 
     assert (
         client.post(URL, content=b"\xff\xfe", headers=headers | {"Content-Type": "application/json"}).status_code == 400
     )
+    json_headers = headers | {"Content-Type": "application/json"}
+    for raw in (b'{"items": [' + b"9" * 5000 + b"]}", b"[" * 100_000 + b"]" * 100_000):  # digit limit, nesting
+        r = client.post(URL, content=raw, headers=json_headers)
+        assert r.status_code == 400 and r.json()["detail"] == "the body is not valid JSON", r.text
     assert counts(db) == NOTHING
 
 
@@ -93,6 +97,7 @@ def bad_items(w: World) -> list[tuple[Any, str]]:
         (item(w, "B-24", address="x" * 301), "address"),
         (item(w, "B-25", title=None), "title"),
         (item(w, "B-26", attachments="https://x.example/a"), "attachments"),
+        (item(w, "B-27", reported_at="0001-01-01T00:00:00+01:00"), "reported_at"),  # no UTC form: was a 500
     ]
 
 

@@ -44,7 +44,7 @@ async def json_body(request: Request) -> Any:
         raise BadRequest("send the body as application/json")
     try:
         return json.loads(raw)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # also an integer past Python's digit limit, deep nesting
         raise BadRequest("the body is not valid JSON") from exc
 
 

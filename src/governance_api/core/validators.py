@@ -130,6 +130,18 @@ def today_in_shanghai() -> dt.date:
     return dt.datetime.now(SHANGHAI).date()
 
 
+# A time is stored in UTC and shown in Asia/Shanghai: one a day inside the calendar's ends converts
+# either way (0001-01-01T00:00:00+01:00 has no UTC form, and converting it raised OverflowError: a 500).
+_FIRST_TIME = dt.datetime(1, 1, 2, tzinfo=dt.UTC)
+_LAST_TIME = dt.datetime(9999, 12, 30, tzinfo=dt.UTC)
+
+
+def _convertible(value: dt.datetime) -> dt.datetime:
+    if not _FIRST_TIME <= value <= _LAST_TIME:  # compared as instants, without converting
+        raise ValueError("the time is out of range (0001-01-02 to 9999-12-30)")
+    return value
+
+
 def _past_time(value: dt.datetime) -> dt.datetime:
     if value > dt.datetime.now(dt.UTC) + CLOCK_SLACK:
         raise ValueError("must not be in the future")
@@ -168,7 +180,7 @@ def _iso_day(value: object) -> object:
 
 
 # One time type for bodies and queries: RFC 3339 with a zone (a naive time is a 422, never guessed).
-Time = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
+Time = Annotated[AwareDatetime, BeforeValidator(_rfc3339), AfterValidator(_convertible)]
 PastTime = Annotated[Time, AfterValidator(_past_time)]
 # One day type likewise: an ISO day, read in Asia/Shanghai where it matters (API.md).
 Day = Annotated[dt.date, BeforeValidator(_iso_day)]
