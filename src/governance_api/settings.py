@@ -59,7 +59,9 @@ class Settings(BaseSettings):
     worker_batch_size: int = Field(default=200, ge=1, le=5000)
     worker_concurrency: int = Field(default=64, ge=1, le=1000)  # HTTP requests in flight per worker
     worker_poll_seconds: float = Field(default=1.0, gt=0, le=60)
-    worker_lease_seconds: float = Field(default=60.0, ge=5)  # a claimed batch is retaken after this
+    # A claimed batch is retaken by another worker after this: it must outlast the slowest batch
+    # (checked below), or a batch still being sent would be sent twice.
+    worker_lease_seconds: float = Field(default=120.0, ge=5)
     max_batch_body_bytes: int = Field(default=8_388_608, ge=1024)  # POST /intake/work-orders
 
     @model_validator(mode="after")
@@ -67,6 +69,20 @@ class Settings(BaseSettings):
         secret = self.jwt_secret.get_secret_value()
         if self.environment != "development" and (secret == DEV_SECRET or len(secret) < 32):
             raise ValueError("GOVERNANCE_JWT_SECRET must be set to a secret of 32+ characters outside development")
+        return self
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_batch(self) -> "Settings":
+        waves = -(-self.worker_batch_size // self.worker_concurrency)
+        # each wave: a name looked up (bounded by the timeout) and a request (the timeout), then the
+        # batch is recorded
+        slowest = waves * 2 * self.webhook_timeout_seconds + LEASE_MARGIN_SECONDS
+        if self.worker_lease_seconds < slowest:
+            raise ValueError(
+                f"GOVERNANCE_WORKER_LEASE_SECONDS must be at least {slowest:g}: a batch of "
+                f"{self.worker_batch_size} at concurrency {self.worker_concurrency} with "
+                f"{self.webhook_timeout_seconds:g} s timeouts can take that long"
+            )
         return self
 
     @property
@@ -77,6 +93,9 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+LEASE_MARGIN_SECONDS = 5.0  # recording a batch's outcomes, with room for a slow database
 
 
 @lru_cache

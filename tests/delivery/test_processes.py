@@ -113,7 +113,12 @@ def test_a_worker_killed_mid_batch_loses_nothing(
     _events(db, did, 29)
     total = 30
     receiver.delay = 1.0  # a slow receiver: the batch is in flight when the kill comes
-    lease = {"GOVERNANCE_WORKER_LEASE_SECONDS": "5", "GOVERNANCE_WORKER_BATCH_SIZE": "10"}
+    # the shortest lease the settings allow for one wave of 1.5-second requests: 2 × 1.5 + 5
+    lease = {
+        "GOVERNANCE_WORKER_LEASE_SECONDS": "8",
+        "GOVERNANCE_WORKER_BATCH_SIZE": "10",
+        "GOVERNANCE_WEBHOOK_TIMEOUT_SECONDS": "1.5",
+    }
     first = _spawn(settings, GOVERNANCE_WORKER_CONCURRENCY="10", **lease)
     try:
         _wait(lambda: len(receiver.received) >= 5, 20)

@@ -57,3 +57,15 @@ def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch) -> None
 def test_out_of_range_settings_are_refused(field: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         Settings.model_validate(field)
+
+
+def test_a_lease_shorter_than_the_slowest_batch_is_refused() -> None:
+    """200 deliveries at 64 in flight are 4 waves, each a lookup and a request of up to 10 s: a
+    60-second lease would run out while the batch is still sent, and another worker would send it
+    again."""
+    with pytest.raises(ValidationError, match="at least 85"):
+        Settings.model_validate({"worker_lease_seconds": 60})
+    assert Settings.model_validate({"worker_lease_seconds": 85}).worker_lease_seconds == 85
+    assert Settings().worker_lease_seconds >= 85  # the default fits the default batch
+    with pytest.raises(ValidationError, match="at least 405"):
+        Settings.model_validate({"worker_batch_size": 1000, "worker_concurrency": 50, "webhook_timeout_seconds": 10})
