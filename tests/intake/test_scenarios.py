@@ -186,6 +186,30 @@ def test_one_id_is_one_dispute_whichever_way_it_came(client: TestClient, world: 
     assert counts(db)["disputes"] == 2
 
 
+def test_an_id_another_caller_recorded_is_answered_without_its_dispute(
+    client: TestClient, world: World, db: Database
+) -> None:
+    """Two feeds relaying one channel share its ids (one id is one dispute), but a dispute the other
+    reported is out of the caller's scope (DOMAIN §1): its status is told, its id is not."""
+    from governance_api.roles import Role
+
+    world.add_user("ic2", (Role.integration_client, "S1"))
+    world.bind_channel("ic2", "yiwangtongguan")
+    mine = post(client, world, [item(world, "S-1")])
+    theirs = client.post(
+        URL, json={"items": [item(world, "S-1"), item(world, "S-1", title="改")]}, headers=world.h("ic2")
+    )
+    assert theirs.status_code == 200, theirs.text
+    assert [(r["status"], r["dispute_id"]) for r in theirs.json()["results"]] == [
+        ("unchanged", None),
+        ("duplicate", None),
+    ]
+    own = mine.json()["results"][0]["dispute_id"]
+    assert [r["dispute_id"] for r in post(client, world, [item(world, "S-1")]).json()["results"]] == [own]
+    assert client.get(f"/api/v1/disputes/{own}", headers=world.h("ic2")).status_code == 404
+    assert counts(db)["disputes"] == 1
+
+
 def test_a_bound_feed_reports_on_its_own_channel_only(client: TestClient, world: World) -> None:
     body = {
         "community_id": str(world.units["C1"]),

@@ -79,10 +79,11 @@ def existing_categories(session: Session, codes: Collection[str]) -> set[str]:
 @dataclass(frozen=True)
 class Received:
     """A (channel, external id) already recorded: its dispute, and the content hash of the work order
-    it came in as (None: recorded by ``POST /disputes``, not by a work order)."""
+    it came in as (None: recorded by ``POST /disputes``, not by a work order), and who reported it."""
 
     dispute_id: uuid.UUID
     content_hash: str | None
+    created_by_id: uuid.UUID | None
 
 
 def received(session: Session, channel: str, external_ids: Collection[str]) -> dict[str, Received]:
@@ -90,11 +91,15 @@ def received(session: Session, channel: str, external_ids: Collection[str]) -> d
     if not external_ids:
         return {}
     stmt = (
-        select(Dispute.external_id, Dispute.id, WorkOrder.content_hash)
+        select(Dispute.external_id, Dispute.id, WorkOrder.content_hash, Dispute.created_by_id)
         .outerjoin(WorkOrder, WorkOrder.dispute_id == Dispute.id)
         .where(Dispute.channel == channel, among(session, Dispute.external_id, external_ids))
     )
-    return {ext: Received(dispute_id, content_hash) for ext, dispute_id, content_hash in session.execute(stmt) if ext}
+    return {
+        ext: Received(dispute_id, content_hash, by)
+        for ext, dispute_id, content_hash, by in session.execute(stmt)
+        if ext
+    }
 
 
 def insert_work_orders(session: Session, rows: Sequence[dict[str, Any]]) -> None:

@@ -169,16 +169,19 @@ def receive_work_orders(session: Session, actor: Actor, raw: Any) -> WorkOrderRe
     )
     session.commit()
 
-    first: dict[str, tuple[uuid.UUID, str | None]] = {}  # external id → (its dispute, the hash it holds)
+    # external id → (its dispute, if the caller may learn it, and the hash it holds); a dispute
+    # another caller reported on the channel is out of this caller's scope (DOMAIN §1): its id stays home
+    first: dict[str, tuple[uuid.UUID | None, str | None]] = {}
     for ext, a in accepted.items():
         if ext in created:
             first[ext] = (created[ext], a.content_hash)
             results[a.index] = WorkOrderResult(external_id=ext, status=WorkOrderStatus.created, dispute_id=created[ext])
         else:
             was = known[ext]
-            first[ext] = (was.dispute_id, was.content_hash)
+            own = was.dispute_id if was.created_by_id == actor.user_id else None
+            first[ext] = (own, was.content_hash)
             status = WorkOrderStatus.unchanged if was.content_hash == a.content_hash else WorkOrderStatus.duplicate
-            results[a.index] = WorkOrderResult(external_id=ext, status=status, dispute_id=was.dispute_id)
+            results[a.index] = WorkOrderResult(external_id=ext, status=status, dispute_id=own)
     for a in later:
         dispute_id, first_hash = first[a.order.external_id]
         status = WorkOrderStatus.unchanged if first_hash == a.content_hash else WorkOrderStatus.duplicate
