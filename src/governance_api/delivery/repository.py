@@ -131,6 +131,19 @@ def subscriptions(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, Webh
     return {s.id: s for s in rows}
 
 
+def lock_subscriptions(session: Session, ids: set[uuid.UUID]) -> None:
+    """Lock the subscriptions a batch will disable, in id order, before its deliveries: the API's
+    redelivery and deletion lock a subscription and then its deliveries, and taking them in the other
+    order here could deadlock with them."""
+    if ids and skip_locked(session):
+        session.execute(
+            select(WebhookSubscription.id)
+            .where(WebhookSubscription.id.in_(ids))
+            .order_by(WebhookSubscription.id)
+            .with_for_update()
+        )
+
+
 def still_held(session: Session, ids: list[uuid.UUID], lease_until: dt.datetime) -> set[uuid.UUID]:
     """Which of ``ids`` still carry this worker's lease, locked until the batch is recorded. A
     delivery redelivered (lease cleared), deleted with its subscription, or retaken by another worker

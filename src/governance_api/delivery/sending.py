@@ -208,6 +208,7 @@ def record(
     redelivered or deleted while in flight is left as the API made it (the redelivery sends it
     again: at least once still holds)."""
     with db.transaction() as session:
+        repo.lock_subscriptions(session, {o.delivery.subscription_id for o in outcomes if o.status_code == GONE})
         held = repo.still_held(session, [o.delivery.id for o in outcomes], lease_until)
         _record(session, settings, [o for o in outcomes if o.delivery.id in held], now, rng)
     for o in outcomes:
