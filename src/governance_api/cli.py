@@ -2,8 +2,10 @@
 
 import argparse
 import json
+import logging
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,8 +26,7 @@ def _serve(args: argparse.Namespace) -> None:
     upgrade(settings)
     # --with-worker: one `governance-api worker` beside the server, for a single machine (the first
     # command of the README, one container). Scaled out, workers run as processes of their own.
-    command = [sys.executable, "-m", "governance_api", "worker", "--stop-with-parent"]
-    worker = subprocess.Popen(command) if args.with_worker else None
+    worker = _WorkerBeside(settings.worker_lease_seconds) if args.with_worker else None
     try:
         uvicorn.run(
             "governance_api.app:create_app",
@@ -38,8 +39,43 @@ def _serve(args: argparse.Namespace) -> None:
         )
     finally:
         if worker is not None:
-            worker.terminate()  # SIGTERM: it records the batch in hand, then exits
-            worker.wait(timeout=60)
+            worker.stop()
+
+
+class _WorkerBeside:
+    """The worker process of ``serve --with-worker``, started again (after a pause) whenever it
+    ends on its own: deliveries and reminders must not stop silently while the server runs."""
+
+    COMMAND = (sys.executable, "-m", "governance_api", "worker", "--stop-with-parent")
+    RESTART_PAUSE = 5.0
+
+    def __init__(self, grace: float) -> None:
+        self.grace = grace  # SIGTERM lets it record the batch in hand: at most a lease long
+        self.stopping = threading.Event()
+        self.lock = threading.Lock()
+        self.process = subprocess.Popen(self.COMMAND)
+        threading.Thread(target=self._watch, name="worker-watch", daemon=True).start()
+
+    def _watch(self) -> None:
+        while not self.stopping.is_set():
+            code = self.process.wait()
+            if self.stopping.wait(self.RESTART_PAUSE):
+                return
+            with self.lock:  # not started again once stop() has begun
+                if self.stopping.is_set():
+                    return
+                logging.getLogger(__name__).error("the worker ended (exit %s); starting it again", code)
+                self.process = subprocess.Popen(self.COMMAND)
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopping.set()
+        self.process.terminate()  # SIGTERM: it records the batch in hand, then exits
+        try:
+            self.process.wait(timeout=self.grace)
+        except subprocess.TimeoutExpired:
+            self.process.kill()  # its leases run out; another round sends that batch again
+            self.process.wait()
 
 
 def _worker(args: argparse.Namespace) -> None:

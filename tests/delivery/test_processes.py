@@ -198,11 +198,18 @@ def test_two_workers_raise_a_reminder_once(dialect: str, db: Database, settings:
         assert s.scalar(select(func.count()).where(OutboxEvent.kind == "dispute.overdue")) == 3
 
 
+def _cmdline(pid: str) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except FileNotFoundError:  # it ended in between
+        return b""
+
+
 def test_serve_with_worker_delivers_and_stops_its_worker(
     db: Database, settings: Settings, world: World, d: Disputes, receiver: Receiver
 ) -> None:
     """``serve --with-worker`` (the README's first command): the worker beside the server delivers a
-    dispute's event, and stops with the server."""
+    dispute's event, is started again when it dies, and stops with the server."""
     subscribe(db, loopback_settings(settings), world, "admin", receiver, "served")
     d.create()
     sock = socket.socket()
@@ -220,11 +227,22 @@ def test_serve_with_worker_delivers_and_stops_its_worker(
     }
     command = [sys.executable, "-m", "governance_api", "serve", "--port", str(port), "--with-worker"]
     server = subprocess.Popen(command, env=os.environ | values, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+    def workers_now() -> list[str]:
+        # every thread's children: a worker started again is the child of the watching thread
+        children = [c for t in Path(f"/proc/{server.pid}/task").iterdir() for c in (t / "children").read_text().split()]
+        return [c for c in children if b"worker" in _cmdline(c)]
+
     try:
         _wait(lambda: receiver.at("served"), 30)
-        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
-        workers = [c for c in children if b"worker" in Path(f"/proc/{c}/cmdline").read_bytes()]
-        assert len(workers) == 1
+        [first] = workers_now()
+        # a worker that dies is started again: deliveries never stop silently while serve runs
+        os.kill(int(first), signal.SIGKILL)
+        _wait(lambda: [w for w in workers_now() if w != first], 20)
+        workers = workers_now()
+        assert len(workers) == 1 and workers[0] != first
+        d.create()
+        _wait(lambda: len(receiver.at("served")) == 2, 30)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
