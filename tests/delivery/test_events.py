@@ -69,6 +69,9 @@ def test_a_cloud_event_is_thin_and_well_formed(
             assert secret not in r.body
     accept = next(r.event for r in got if r.event["data"].get("action") == "accept")
     assert accept["data"]["from"] == "reported" and accept["data"]["to"] == "screening"
+    assert accept["data"]["level"] == "community"  # where the dispute stood after the step
+    created = next(r.event for r in got if r.event["type"] == "governance.dispute.created.v1")
+    assert created["data"]["level"] == "community" and created["data"]["to"] == "reported"
     with db.session(write=False) as session:
         ids = {
             str(i) for i in session.scalars(select(OutboxEvent.id).where(OutboxEvent.aggregate_id == uuid.UUID(did)))
@@ -167,3 +170,21 @@ def test_an_inactive_owner_gets_nothing(
     d.create()
     _run(db, s)
     assert deliveries(db, sub) == []
+
+
+def test_a_transition_tells_the_level_the_dispute_stood_at_then(
+    db: Database, settings: Settings, world: World, d: Disputes, receiver: Receiver
+) -> None:
+    """An escalation's event carries the level it reached; a later event is not rewritten by it."""
+    s = loopback_settings(settings)
+    subscribe(db, s, world, "admin", receiver, "levels", ALL_DISPUTE)
+    did = d.at_street()
+    _run(db, s)
+    levels = {
+        r.event["data"]["action"]: r.event["data"]["level"]
+        for r in receiver.at("levels")
+        if "action" in r.event["data"]
+    }
+    assert levels["accept"] == "community" and levels["request_escalation"] == "community"
+    assert levels["approve_escalation"] == "street_joint"
+    assert d.get(did)["level"] == "street_joint"

@@ -149,7 +149,7 @@ def test_in_history_activity_records_history_and_events(db: Database, world: Wor
         events = s.scalars(select(OutboxEvent).where(OutboxEvent.aggregate_id == wid)).all()
         assert sorted((e.kind, tuple(sorted(e.payload.items()))) for e in events if e.kind != "widget.create") == [
             ("widget.certified", (("note", "合格"),)),
-            ("widget.certify", (("from", "approved"), ("to", "approved"))),
+            ("widget.certify", (("from", "approved"), ("title", "路灯"), ("to", "approved"))),  # facets after
         ]
     _set_state(db, wid, "submitted")
     with pytest.raises(errors.TransitionNotAllowed):

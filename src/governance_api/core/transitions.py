@@ -157,7 +157,7 @@ def record_creations(
     values the new ones were inserted with that the machine's facets read (a dispute's level)."""
     after = machine.facets(like) if machine.facets else {}
     details = {f"{k}_after": v for k, v in after.items()}
-    event = (f"{machine.name}.create", {"from": None, "to": machine.initial})
+    event = (f"{machine.name}.create", {"from": None, "to": machine.initial, **after})
     history = [
         {
             "id": uuid.uuid4(),
@@ -229,7 +229,9 @@ def _record(
         details=details,
     )
     session.add(record)
-    ctx.events.insert(0, (f"{machine.name}.{action}", {"from": from_state, "to": aggregate.state}))
+    # the event says where the record stands after the step (a dispute's level), as its history row
+    # does: a subscriber learns it without reading the record, and as it was then
+    ctx.events.insert(0, (f"{machine.name}.{action}", {"from": from_state, "to": aggregate.state, **after}))
     _outbox(session, machine, aggregate, ctx.events)
     if aggregate.version != seq:
         raise RuntimeError(f"{machine.name} {aggregate.id}: version {aggregate.version}, history numbered {seq}")

@@ -58,6 +58,8 @@ _THIN_KEYS = frozenset(
         "target_role",
         "target_org_unit_id",
         "filed_at",
+        "consultation_round",
+        "filing_round",
     }
 )
 
