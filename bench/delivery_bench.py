@@ -190,6 +190,9 @@ def main() -> None:
         env["GOVERNANCE_WORKER_BATCH_SIZE"] = str(args.batch)
     if args.concurrency:
         env["GOVERNANCE_WORKER_CONCURRENCY"] = str(args.concurrency)
+    # the lease the settings require of a batch this size at this concurrency (10 s timeouts)
+    batch, concurrency = args.batch or 200, args.concurrency or 64
+    env["GOVERNANCE_WORKER_LEASE_SECONDS"] = str(max(120, -(-batch // concurrency) * 20 + 5))
     engine = create_engine(url)
     started = time.perf_counter()
     command = [sys.executable, "-m", "governance_api", "worker"]

@@ -43,8 +43,11 @@ def _serve(args: argparse.Namespace) -> None:
 
 
 class _WorkerBeside:
-    """The worker process of ``serve --with-worker``, started again (after a pause) whenever it
-    ends on its own: deliveries and reminders must not stop silently while the server runs."""
+    """The worker process of ``serve --with-worker``, started again (after a pause) when it dies —
+    killed, or crashed — so deliveries and reminders do not stop silently while the server runs. A
+    worker that exits 0 was stopped on purpose (a signal to the process group, or its parent gone)
+    and is left stopped. On SIGTERM uvicorn ends this process before ``stop`` runs; the worker then
+    stops on its own once its parent is gone (``--stop-with-parent``)."""
 
     COMMAND = (sys.executable, "-m", "governance_api", "worker", "--stop-with-parent")
     RESTART_PAUSE = 5.0
@@ -57,15 +60,19 @@ class _WorkerBeside:
         threading.Thread(target=self._watch, name="worker-watch", daemon=True).start()
 
     def _watch(self) -> None:
-        while not self.stopping.is_set():
+        log = logging.getLogger(__name__)
+        while True:
             code = self.process.wait()
-            if self.stopping.wait(self.RESTART_PAUSE):
+            if code == 0 or self.stopping.wait(self.RESTART_PAUSE):
                 return
             with self.lock:  # not started again once stop() has begun
                 if self.stopping.is_set():
                     return
-                logging.getLogger(__name__).error("the worker ended (exit %s); starting it again", code)
-                self.process = subprocess.Popen(self.COMMAND)
+                log.error("the worker ended (exit %s); starting it again", code)
+                try:
+                    self.process = subprocess.Popen(self.COMMAND)
+                except OSError:
+                    log.exception("could not start the worker; trying again in %g s", self.RESTART_PAUSE)
 
     def stop(self) -> None:
         with self.lock:

@@ -188,3 +188,20 @@ def test_a_transition_tells_the_level_the_dispute_stood_at_then(
     assert levels["accept"] == "community" and levels["request_escalation"] == "community"
     assert levels["approve_escalation"] == "street_joint"
     assert d.get(did)["level"] == "street_joint"
+
+
+def test_a_decisions_events_count_its_rounds_from_zero(db: Database, client: TestClient, world: World) -> None:
+    """The create's event reads the rounds before the insert: they are 0 then, never null."""
+    from decisions.factories import decision_in
+
+    decision = decision_in(client, world, "filing")
+    with db.session(write=False) as session:
+        events = session.scalars(
+            select(OutboxEvent)
+            .where(OutboxEvent.aggregate_id == uuid.UUID(decision["id"]), OutboxEvent.kind.like("decision.%"))
+            .order_by(OutboxEvent.created_at)
+        ).all()
+    rounds_of = {e.kind: (e.payload.get("consultation_round"), e.payload.get("filing_round")) for e in events}
+    assert rounds_of["decision.create"] == (0, 0)
+    assert rounds_of["decision.open_consultation"] == (1, 0)
+    assert rounds_of["decision.confirm_consensus"] == (1, 1)  # entering 报备 opens a filing round

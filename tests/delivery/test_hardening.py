@@ -4,6 +4,7 @@ name that answers a public address to the check and a private one to the connect
 rebinding)."""
 
 import asyncio
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from delivery.support import Clock, Receiver, attempts, deliveries, loopback_set
 from disputes.factories import Disputes
 from governance_api.db import Database
 from governance_api.delivery import runner
+from governance_api.delivery.fanout import fan_out
 from governance_api.delivery.sending import UNREADABLE_SECRET
 from governance_api.models.integration import WebhookSubscription
 from governance_api.settings import Settings
@@ -82,46 +84,62 @@ def test_a_name_repointed_after_the_check_is_refused_at_connect_time(
     assert receiver.received == []
 
 
-def test_a_round_that_raises_is_logged_and_the_worker_goes_on(
-    db: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+def test_a_duty_that_raises_is_logged_and_the_others_go_on(
+    db: Database,
+    settings: Settings,
+    world: World,
+    d: Disputes,
+    receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    w = worker(loopback_settings(settings, worker_poll_seconds=0.01), db)
+    """Fan-out raises on every round (an outbox row it cannot handle): the delivery already queued
+    is still sent, and the worker keeps going until it is stopped."""
+    s = loopback_settings(settings, worker_poll_seconds=0.01)
+    sub = subscribe(db, s, world, "admin", receiver, "queued", CREATED)
+    d.create()
+    assert fan_out(db, dt.datetime.now(dt.UTC), 100) >= 1  # queued before the bad row came
+    w = worker(s, db)
     calls: list[int] = []
 
     def failing_fan_out(*_: Any) -> int:
         calls.append(1)
-        if len(calls) == 1:
-            raise RuntimeError("a row no one expected")
-        if len(calls) == 3:
+        if deliveries(db, sub)[0].status == "delivered" and len(calls) >= 3:
             w.stop()
-        return 0
+        raise RuntimeError("a row no one expected")
 
     monkeypatch.setattr(runner, "fan_out", failing_fan_out)
-    asyncio.run(asyncio.wait_for(w.run(), timeout=10))
-    assert len(calls) == 3  # the first round raised; the worker carried on until stopped
+    asyncio.run(asyncio.wait_for(w.run(), timeout=20))
+    assert deliveries(db, sub)[0].status == "delivered" and len(receiver.at("queued")) == 1
+    assert len(calls) >= 3  # fan-out raised round after round; the worker carried on
+    w.stopping.clear()
     with pytest.raises(RuntimeError):  # a single pass (tests, cron) still shows the error
-        calls.clear()
-        w.stopping.clear()
         asyncio.run(w.run(once=True))
 
 
 def test_resolver_checks_every_address_it_returns() -> None:
     from governance_api.delivery.http import CheckedResolver
 
-    seen: list[str] = []
-
-    def refuse_loopback(address: str) -> None:
-        seen.append(address)
-        if address.startswith("127."):
-            raise addresses.Refused("the address is not a public one")
+    def check_all(seen: list[str]) -> Any:
+        return seen.append
 
     async def go() -> None:
-        r = CheckedResolver(refuse_loopback)
+        seen: list[str] = []
+        r = CheckedResolver(check_all(seen))
         try:
-            with pytest.raises(OSError, match="refused"):
-                await r.resolve("localhost", 80)
+            answer = await r.resolve("localhost", 80)
+            assert sorted(seen) == sorted(a["host"] for a in answer) and seen  # every one, none skipped
+            refused: list[str] = []
+
+            def refuse_loopback(address: str) -> None:
+                refused.append(address)
+                if address.startswith("127."):
+                    raise addresses.Refused("the address is not a public one")
+
+            r2 = CheckedResolver(refuse_loopback)
+            with pytest.raises(OSError, match="refused: the address is not a public one"):
+                await r2.resolve("localhost", 80)
+            await r2.close()
         finally:
             await r.close()
 
     asyncio.run(go())
-    assert seen and seen[0].startswith("127.")

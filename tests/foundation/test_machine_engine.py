@@ -71,9 +71,9 @@ def test_successful_action_applies_effect_bumps_version_and_records(db: Database
         events = s.scalars(select(OutboxEvent).where(OutboxEvent.aggregate_id == wid)).all()
         kinds = sorted((e.kind, tuple(sorted(e.payload.items()))) for e in events)
         assert kinds == [
-            ("widget.create", (("from", None), ("to", "draft"))),
+            ("widget.create", (("from", None), ("title", "路灯"), ("to", "draft"))),  # with the facets after
             ("widget.noted", (("note", "请审核"),)),
-            ("widget.submit", (("from", "draft"), ("to", "submitted"))),
+            ("widget.submit", (("from", "draft"), ("title", "路灯"), ("to", "submitted"))),
         ]
 
 

@@ -46,6 +46,11 @@ REFUSED = {
     "http://[2002:7f00:1::]/": "not a public one",  # 6to4 around 127.0.0.1
     "http://[2002:a9fe:a9fe::1]/": "not a public one",  # 6to4 around 169.254.169.254
     "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/": "not a public one",  # Teredo, client 192.0.2.45
+    "http://[64:ff9b::a9fe:a9fe]/": "not a public one",  # NAT64 around 169.254.169.254
+    "http://[64:ff9b:1::a00:1]/": "not a public one",  # local-use NAT64 around 10.0.0.1
+    "http://[::a9fe:a9fe]/": "not a public one",  # IPv4-compatible
+    "http://[::ffff:0:7f00:1]/": "not a public one",  # IPv4-translated (SIIT) around 127.0.0.1
+    "http://[fec0::1]/": "not a public one",  # the old site-local
     "https://a..b/hook": "not a valid name",  # an empty label no resolver can be asked
     "https://" + "a" * 64 + ".example.com/": "not a valid name",  # a label over 63 characters
     # forms

@@ -171,6 +171,10 @@ def create_decision(session: Session, actor: Actor, raw: Any) -> DecisionRead:
         title=data.title,
         description=data.description,
         amount=data.amount,
+        # set here, not left to the column defaults: the create's history row and event read them
+        # before the insert
+        consultation_round=0,
+        filing_round=0,
     )
     record_creation(session, MACHINE, d, actor)
     session.commit()

@@ -140,7 +140,7 @@ def lock_subscriptions(session: Session, ids: set[uuid.UUID]) -> None:
             select(WebhookSubscription.id)
             .where(WebhookSubscription.id.in_(ids))
             .order_by(WebhookSubscription.id)
-            .with_for_update()
+            .with_for_update(key_share=True)  # FOR NO KEY UPDATE: fan-out's inserts may go on
         )
 
 

@@ -2,9 +2,10 @@
 ``worker_poll_seconds`` when there was nothing to do.
 
 SIGTERM or SIGINT sets a flag: the batch in hand is sent and recorded, then the loop ends and the
-process exits 0. A failed round (a database error, or any other) is logged and the loop carries on
-after a nap: a restart of the database, or a worker started before ``serve`` applied the
-migrations, is waited out, and one bad row never stops the deliveries of the others.
+process exits 0. A failed duty (a database error, or any other) is logged and the others still run,
+then the loop carries on after a nap: a restart of the database, or a worker started before
+``serve`` applied the migrations, is waited out, and an outbox row that trips fan-out never stops
+the deliveries and reminders.
 
 Several workers may run against PostgreSQL (on several machines): every claim skips rows another
 worker holds. On SQLite run one worker: its writes take the database's single write lock, which the
@@ -45,28 +46,38 @@ class Worker:
     def stop(self) -> None:
         self.stopping.set()
 
-    async def step(self, sender: Sender) -> int:
-        """One round of every duty; how much work it found."""
-        done = fan_out(self.db, self.clock(), self.settings.worker_batch_size)
-        done += await deliver_batch(self.db, self.settings, sender, self.clock, self.rng)
+    async def step(self, sender: Sender, *, once: bool = False) -> int:
+        """One round of every duty; how much work it found. A duty that raises is logged and the
+        others still run (``once``: it is raised, for tests and cron)."""
+        done = self._duty("fan-out", once, lambda: fan_out(self.db, self.clock(), self.settings.worker_batch_size))
+        try:
+            done += await deliver_batch(self.db, self.settings, sender, self.clock, self.rng)
+        except Exception:
+            if once:
+                raise
+            log.exception("delivery failed; its leases run out and the batch is sent again")
         now = self.clock()
         if self._last_reminders is None or now - self._last_reminders >= REMINDER_INTERVAL:
             self._last_reminders = now
-            done += reminders.run(self.db, self.settings, now)
+            done += self._duty("reminders", once, lambda: reminders.run(self.db, self.settings, now))
         return done
+
+    @staticmethod
+    def _duty(name: str, once: bool, duty: Callable[[], int]) -> int:
+        try:
+            return duty()
+        except Exception:  # a database restart, or a bug one row trips: the other duties go on
+            if once:
+                raise
+            log.exception("worker %s failed; retrying after a pause", name)
+            return 0
 
     async def run(self, *, once: bool = False) -> None:
         """Loop until stopped; ``once``: until a round finds nothing to do (tests, cron)."""
         async with new_client(self.settings) as client:
             sender = Sender(self.settings, client)
             while not self.stopping.is_set():
-                try:
-                    done = await self.step(sender)
-                except Exception:  # a database restart, or a bug one row trips: the worker goes on
-                    if once:
-                        raise
-                    log.exception("worker round failed; retrying after a pause")
-                    done = 0
+                done = await self.step(sender, once=once)
                 if done:
                     continue
                 if once:

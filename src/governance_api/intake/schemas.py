@@ -137,7 +137,9 @@ class WorkOrderResult(BaseModel):
     external_id: str | None = Field(description="the item's external_id (null when it had none to read)")
     status: WorkOrderStatus
     dispute_id: uuid.UUID | None = Field(
-        None, description="the dispute the work order is (created, unchanged, duplicate)"
+        None,
+        description="the dispute the work order is (created, unchanged, duplicate); null when rejected, or when "
+        "another caller reported that id on the channel (its dispute is out of your scope)",
     )
     errors: list[ProblemFieldError] | None = Field(None, description="rejected: each field and why")
 

@@ -26,19 +26,45 @@ class Refused(ValueError):
     """The URL may not be called; the message says why (it is shown to the subscription's owner)."""
 
 
-def _carried(addr: IPAddress) -> list[IPAddress]:
-    """The IPv4 addresses an IPv6 one carries (mapped, 6to4, Teredo's server and client): a packet
-    to it may end up at them."""
-    if not isinstance(addr, ipaddress.IPv6Address):
-        return []
-    return [a for a in (addr.ipv4_mapped, addr.sixtofour, *(addr.teredo or ())) if a is not None]
+def _nets(*cidrs: str) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(c) for c in cidrs)
+
+
+# Written out, not left to ``is_global`` alone, whose answer changed between Python patch releases.
+# IPv4: this network, private, shared (carrier NAT, cloud metadata), loopback, link-local, IETF
+# protocol assignments, documentation, 6to4 relay, benchmarking, multicast, reserved, broadcast.
+_NOT_PUBLIC_V4 = _nets(
+    "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
+    "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15",
+    "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4",
+)  # fmt: skip
+# IPv6: unspecified, loopback, discard, documentation, unique local, link-local, the old
+# site-local, multicast (the prefixes that carry an IPv4 address are judged by it, below).
+_NOT_PUBLIC_V6 = _nets(
+    "::/128", "::1/128", "100::/64", "2001:db8::/32", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8"
+)
+# IPv6 prefixes whose last 32 bits are an IPv4 address a packet may be translated to: mapped,
+# translated (SIIT), NAT64 well-known and local-use, IPv4-compatible.
+_LAST_32_BITS = _nets("::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "::/96")
+
+
+def _carried(addr: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
+    """The IPv4 addresses an IPv6 one carries (the prefixes above, 6to4, Teredo's server and
+    client): a packet to it may end up at them."""
+    out = [ipaddress.IPv4Address(int(addr) & 0xFFFFFFFF)] if any(addr in n for n in _LAST_32_BITS) else []
+    out += [a for a in (addr.sixtofour, *(addr.teredo or ())) if a is not None]
+    return out
 
 
 def _forbidden(addr: IPAddress) -> bool:
-    # is_global is False for every special-purpose block (private, loopback, link-local, shared
-    # 100.64/10, documentation, benchmarking, reserved, unspecified); multicast can be "global".
-    # A wrapper is judged by what it carries (its own prefix is never "global").
-    return any(not a.is_global or a.is_multicast for a in (_carried(addr) or [addr]))
+    if isinstance(addr, ipaddress.IPv6Address):
+        if any(addr in n for n in _NOT_PUBLIC_V6):
+            return True
+        if carried := _carried(addr):  # a wrapper is judged by what it carries
+            return any(_forbidden(a) for a in carried)
+        return not addr.is_global or addr.is_multicast
+    # is_global as well: it knows blocks a future registry adds that the list above may not
+    return any(addr in n for n in _NOT_PUBLIC_V4) or not addr.is_global or addr.is_multicast
 
 
 def check_address(settings: Settings, addr: IPAddress) -> None:
