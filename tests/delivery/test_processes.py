@@ -87,8 +87,9 @@ def test_two_workers_never_send_one_delivery_twice(
     assert receiver.bad_signatures == []
 
 
-def _spawn(settings: Settings, **env: str) -> subprocess.Popen[bytes]:
-    values = {
+def _env(settings: Settings) -> dict[str, str]:
+    """The environment of a worker (or server) process of these tests: loopback allow-listed."""
+    return os.environ | {
         "GOVERNANCE_ENVIRONMENT": "test",
         "GOVERNANCE_DATABASE_URL": settings.database_url,
         "GOVERNANCE_JWT_SECRET": SECRET,
@@ -97,9 +98,12 @@ def _spawn(settings: Settings, **env: str) -> subprocess.Popen[bytes]:
         "GOVERNANCE_LOG_LEVEL": "WARNING",
         "PYTHONPATH": SRC,
     }
+
+
+def _spawn(settings: Settings, **env: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "governance_api", "worker"],
-        env=os.environ | values | env,
+        env=_env(settings) | env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -216,17 +220,8 @@ def test_serve_with_worker_delivers_and_stops_its_worker(
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     sock.close()
-    values = {
-        "GOVERNANCE_ENVIRONMENT": "test",
-        "GOVERNANCE_DATABASE_URL": settings.database_url,
-        "GOVERNANCE_JWT_SECRET": SECRET,
-        "GOVERNANCE_WEBHOOK_ALLOWED_NETWORKS": '["127.0.0.0/8"]',
-        "GOVERNANCE_WORKER_POLL_SECONDS": "0.05",
-        "GOVERNANCE_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": SRC,
-    }
     command = [sys.executable, "-m", "governance_api", "serve", "--port", str(port), "--with-worker"]
-    server = subprocess.Popen(command, env=os.environ | values, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    server = subprocess.Popen(command, env=_env(settings), stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
 
     def workers_now() -> list[str]:
         # every thread's children: a worker started again is the child of the watching thread

@@ -23,10 +23,9 @@ from governance_api.core.problems import ProblemFieldError
 from governance_api.core.schemas import Input, example
 from governance_api.core.validators import Code, LongText, MobilePhone, PastTime, ShortText, says_something
 from governance_api.core.vocab import Labelled
+from governance_api.disputes.schemas import ExternalId, Name  # a work order's are a dispute's
 from governance_api.intake.vocab import MAX_ATTACHMENTS, MAX_BATCH, MAX_MAP_ENTRIES, FeedChannel
 
-Name = Annotated[str, says_something(100)]
-ExternalId = Annotated[str, says_something(100)]
 Address = Annotated[str, says_something(300)]
 
 
