@@ -18,7 +18,7 @@ import logging
 import os
 import random
 import signal
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from governance_api.db import Database
@@ -49,28 +49,27 @@ class Worker:
     async def step(self, sender: Sender, *, once: bool = False) -> int:
         """One round of every duty; how much work it found. A duty that raises is logged and the
         others still run (``once``: it is raised, for tests and cron)."""
-        done = self._duty("fan-out", once, lambda: fan_out(self.db, self.clock(), self.settings.worker_batch_size))
-        try:
+        done = 0
+        with self._duty("fan-out", once):
+            done += fan_out(self.db, self.clock(), self.settings.worker_batch_size)
+        with self._duty("delivery", once):  # a batch not recorded: its leases run out, it is sent again
             done += await deliver_batch(self.db, self.settings, sender, self.clock, self.rng)
-        except Exception:
-            if once:
-                raise
-            log.exception("delivery failed; its leases run out and the batch is sent again")
         now = self.clock()
         if self._last_reminders is None or now - self._last_reminders >= REMINDER_INTERVAL:
             self._last_reminders = now
-            done += self._duty("reminders", once, lambda: reminders.run(self.db, self.settings, now))
+            with self._duty("reminders", once):
+                done += reminders.run(self.db, self.settings, now)
         return done
 
     @staticmethod
-    def _duty(name: str, once: bool, duty: Callable[[], int]) -> int:
+    @contextlib.contextmanager
+    def _duty(name: str, once: bool) -> Iterator[None]:
         try:
-            return duty()
+            yield
         except Exception:  # a database restart, or a bug one row trips: the other duties go on
             if once:
                 raise
             log.exception("worker %s failed; retrying after a pause", name)
-            return 0
 
     async def run(self, *, once: bool = False) -> None:
         """Loop until stopped; ``once``: until a round finds nothing to do (tests, cron)."""
