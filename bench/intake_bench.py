@@ -156,6 +156,36 @@ async def post_all(base: str, token: str, bodies: list[bytes], clients: int) -> 
     return time.perf_counter() - started, latencies, statuses
 
 
+def _cpu(pids: list[int]) -> float:
+    """CPU seconds (user + system) the processes have used so far, from /proc (Linux)."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _processes(parent: int | None = None, command: str | None = None) -> list[int]:
+    """The pids of ``parent`` and its children, or of every process named ``command``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                head, tail = f.read().rsplit(")", 1)
+        except OSError:
+            continue
+        name, ppid = head.split("(", 1)[1], int(tail.split()[1])
+        if (parent is not None and (int(entry) == parent or ppid == parent)) or name == command:
+            found.append(int(entry))
+    return found
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--server", required=True, help="a PostgreSQL URL whose role may create databases")
@@ -198,7 +228,10 @@ def main() -> None:
                 pass
             time.sleep(0.1)
         asyncio.run(post_all(base, plan["token"], bodies[: args.warmup], min(args.clients, args.warmup)))
+        api, database = _processes(parent=server.pid), _processes(command="postgres")
+        before = (_cpu(api), _cpu(database), time.process_time())
         elapsed, latencies, statuses = asyncio.run(post_all(base, plan["token"], bodies[args.warmup :], args.clients))
+        after = (_cpu(api), _cpu(database), time.process_time())
         created = statuses["created"]
         latencies.sort()
         print(f"batches: {args.batches} x {args.size}, clients: {args.clients}, workers: {args.workers}")
@@ -207,6 +240,11 @@ def main() -> None:
         print(
             f"batch latency ms: p50 {statistics.median(latencies) * 1000:.0f}, "
             f"p95 {latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f}, max {latencies[-1] * 1000:.0f}"
+        )
+        per_batch = [(b - a) * 1000 / args.batches for a, b in zip(before, after, strict=True)]
+        print(
+            "CPU ms per batch (this machine's PostgreSQL processes counted whole): "
+            f"API {per_batch[0]:.0f}, PostgreSQL {per_batch[1]:.0f}, load generator {per_batch[2]:.0f}"
         )
         engine = create_engine(url)
         with engine.connect() as conn:

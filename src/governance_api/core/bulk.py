@@ -1,18 +1,35 @@
 """Many rows in one statement, for the writes that come in batches (a feed's work orders).
 
-On PostgreSQL the rows go by ``COPY`` (psycopg formats them in C); rows that may conflict are
-copied into a temporary table first and inserted from it with ``ON CONFLICT``. The usual multi-row
+On PostgreSQL the rows go by ``COPY`` (psycopg formats them in C); rows that may conflict, or
+that take values given once for all of them or ids made by the server, are copied into a temporary
+table first and inserted from it (``ON CONFLICT`` for the former). The usual multi-row
 ``VALUES`` (SQLAlchemy's insertmanyvalues) has one placeholder per value, and psycopg parses such a
 statement afresh each time (it caches only short ones): at 500 rows that parsing cost more than
 the insert itself, and arrays per column (``unnest``) spent as much in psycopg's Python array
 dumper (measured: bench/RESULTS.md, 2026-12-01). On SQLite, a plain Core insert (insertmanyvalues)."""
 
+import uuid
 import zlib
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from psycopg.types.json import Json
-from sqlalchemy import JSON, Column, ColumnElement, MetaData, Row, Table, any_, bindparam, cast, insert, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    ColumnElement,
+    MetaData,
+    Row,
+    Table,
+    any_,
+    bindparam,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    select,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -24,27 +41,32 @@ def insert_rows(
     table: Table,
     rows: Sequence[Mapping[str, Any]],
     *,
+    same: Mapping[str, Any] | None = None,
+    new_id: str | None = None,
     skip_conflicts_on: Sequence[str] = (),
     returning: Sequence[str] = (),
 ) -> list[Row[Any]]:
-    """Insert ``rows`` (each with the same columns) in their order. With ``skip_conflicts_on`` (the
-    columns of a unique constraint) a row whose key is taken, or being taken by a concurrent
-    transaction, is skipped (``ON CONFLICT … DO NOTHING``; PostgreSQL waits for that transaction
-    first). ``returning``: those columns of the rows inserted."""
+    """Insert ``rows`` (each with the same columns) in their order. ``same``: columns whose value is
+    one for every row, sent once rather than on each row. ``new_id``: a column given a new random
+    UUID per row (on PostgreSQL ``gen_random_uuid()``, so none is made in Python or crosses the wire).
+    With ``skip_conflicts_on`` (the columns of a unique constraint) a row whose key is taken, or being
+    taken by a concurrent transaction, is skipped (``ON CONFLICT … DO NOTHING``; PostgreSQL waits for
+    that transaction first). ``returning``: those columns of the rows inserted."""
     if not rows:
         return []
-    names = list(rows[0])
+    same = dict(same or {})
     if session.get_bind().dialect.name == "postgresql":
-        if not skip_conflicts_on and not returning:
-            _copy(session, table, names, rows)
+        if not (same or new_id or skip_conflicts_on or returning):
+            _copy(session, table, list(rows[0]), rows)
             return []
-        return _claim(session, table, names, rows, skip_conflicts_on, returning)
+        return _staged(session, table, rows, same, new_id, skip_conflicts_on, returning)
+    full = [{**same, **({new_id: uuid.uuid4()} if new_id else {}), **row} for row in rows]
     sqlite = sqlite_insert(table)
     if skip_conflicts_on:
         sqlite = sqlite.on_conflict_do_nothing(index_elements=[table.c[n] for n in skip_conflicts_on])
     if returning:
-        return list(session.execute(sqlite.returning(*(table.c[n] for n in returning)), list(rows)))
-    session.execute(insert(table) if not skip_conflicts_on else sqlite, list(rows))
+        return list(session.execute(sqlite.returning(*(table.c[n] for n in returning)), full))
+    session.execute(insert(table) if not skip_conflicts_on else sqlite, full)
     return []
 
 
@@ -61,43 +83,60 @@ def among(
 _STAGES: dict[tuple[str, tuple[str, ...]], Table] = {}  # the temporary tables' Core descriptions
 
 
-def _claim(
+def _staged(
     session: Session,
     table: Table,
-    names: list[str],
     rows: Sequence[Mapping[str, Any]],
+    same: Mapping[str, Any],
+    new_id: str | None,
     keys: Sequence[str],
     returning: Sequence[str],
 ) -> list[Row[Any]]:
-    """Rows that may conflict: ``COPY`` into a temporary table of their columns (one per connection
-    and column set, emptied at commit), then one ``INSERT … SELECT … ORDER BY`` the key ``ON CONFLICT
+    """``COPY`` the rows into a temporary table of their columns (one per connection and column
+    set), then one statement empties it into ``table`` — ``WITH staged AS (DELETE … RETURNING)
+    INSERT … SELECT`` — adding the ``same`` values and new ids, ``ORDER BY`` the key ``ON CONFLICT
     DO NOTHING``. In key order, so two transactions claiming overlapping keys take them in the same
-    order and never wait for each other crosswise (no deadlock)."""
-    # The columns given, nothing else (no constraints: the insert from it checks them), named by
-    # the column set, so another caller's set of columns gets a table of its own.
-    stage = f"stage_{table.name}_{zlib.crc32(','.join(names).encode()):08x}"
+    order and never wait for each other crosswise (no deadlock). Emptied as it is read, so a second
+    call in the same transaction finds it empty."""
+    names = list(rows[0])
+    stage = _stage(session, table, names)
+    _copy(session, table, names, rows, into=stage.name)
+    staged = delete(stage).returning(*stage.c).cte("staged")
+    columns = [*([new_id] if new_id else []), *same, *names]
+    values: list[ColumnElement[Any]] = [
+        *([func.gen_random_uuid()] if new_id else []),
+        *(cast(literal(v, table.c[n].type), table.c[n].type) for n, v in same.items()),
+        *(staged.c[n] for n in names),
+    ]
+    order = [staged.c[k] for k in keys if k in staged.c]  # a key column in ``same`` orders nothing
+    source = select(*values).select_from(staged).order_by(*order)
+    stmt = pg_insert(table).from_select(columns, source).add_cte(staged)
+    if keys:
+        stmt = stmt.on_conflict_do_nothing(index_elements=[table.c[k] for k in keys])
+    if returning:
+        return list(session.connection().execute(stmt.returning(*(table.c[n] for n in returning))))
+    session.connection().execute(stmt)
+    return []
+
+
+def _stage(session: Session, table: Table, names: list[str]) -> Table:
+    """The temporary table ``rows`` of these columns of ``table`` are copied into: the columns given,
+    nothing else (no constraints: the insert from it checks them), named by the column set so
+    another caller's set of columns gets a table of its own; emptied at commit in any case."""
+    name = f"stage_{table.name}_{zlib.crc32(','.join(names).encode()):08x}"
     columns = ", ".join(f'"{n}"' for n in names)
     driver = session.connection().connection.driver_connection
     assert driver is not None
     with driver.cursor() as cursor:
         cursor.execute(
-            f'CREATE TEMP TABLE IF NOT EXISTS "{stage}" ON COMMIT DELETE ROWS '
+            f'CREATE TEMP TABLE IF NOT EXISTS "{name}" ON COMMIT DELETE ROWS '
             f'AS SELECT {columns} FROM "{table.name}" WITH NO DATA'
         )
-    _copy(session, table, names, rows, into=stage)
-    source = _STAGES.get((stage, tuple(names)))
-    if source is None:
-        source = Table(stage, MetaData(), *(Column(n, table.c[n].type) for n in names))
-        _STAGES[(stage, tuple(names))] = source
-    stmt = (
-        pg_insert(table)
-        .from_select(names, select(*(source.c[n] for n in names)).order_by(*(source.c[k] for k in keys)))
-        .on_conflict_do_nothing(index_elements=[table.c[k] for k in keys])
-    )
-    if returning:
-        return list(session.execute(stmt.returning(*(table.c[n] for n in returning))))
-    session.execute(stmt)
-    return []
+    stage = _STAGES.get((name, tuple(names)))
+    if stage is None:
+        stage = Table(name, MetaData(), *(Column(n, table.c[n].type) for n in names))
+        _STAGES[(name, tuple(names))] = stage
+    return stage
 
 
 def _copy(

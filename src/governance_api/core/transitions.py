@@ -156,41 +156,31 @@ def record_creations(
     in two statements. ``like`` is a transient aggregate (never added to the session) holding the
     values the new ones were inserted with that the machine's facets read (a dispute's level)."""
     after = machine.facets(like) if machine.facets else {}
-    details = {f"{k}_after": v for k, v in after.items()}
-    event = (f"{machine.name}.create", {"from": None, "to": machine.initial, **after})
-    history = [
-        {
-            "id": uuid.uuid4(),
-            "aggregate_type": machine.name,
-            "aggregate_id": aggregate_id,
-            "seq": 1,
-            "action": "create",
-            "from_state": None,
-            "to_state": machine.initial,
-            "actor_id": actor.user_id,
-            "actor_name": actor.display_name,
-            "at": now,
-            "comment": None,
-            "details": details,
-        }
-        for aggregate_id in ids
-    ]
-    events = [
-        {
-            "id": uuid.uuid4(),
-            "aggregate_type": machine.name,
-            "aggregate_id": aggregate_id,
-            "kind": event[0],
-            "payload": event[1],
-            "created_at": now,
-            "published_at": None,
-        }
-        for aggregate_id in ids
-    ]
-    # Core statements (``core.bulk``), not the ORM's unit of work, which costs more per row than
-    # the statement itself.
-    insert_rows(session, cast(Table, TransitionRecord.__table__), history)
-    insert_rows(session, cast(Table, OutboxEvent.__table__), events)
+    # Every row alike but for its aggregate: those values go once, the ids are the server's
+    # (``core.bulk``: Core statements, not the ORM's unit of work, which costs more per row than
+    # the statement itself).
+    aggregates = [{"aggregate_id": aggregate_id} for aggregate_id in ids]
+    history = {
+        "aggregate_type": machine.name,
+        "seq": 1,
+        "action": "create",
+        "from_state": None,
+        "to_state": machine.initial,
+        "actor_id": actor.user_id,
+        "actor_name": actor.display_name,
+        "at": now,
+        "comment": None,
+        "details": {f"{k}_after": v for k, v in after.items()},
+    }
+    event = {
+        "aggregate_type": machine.name,
+        "kind": f"{machine.name}.create",
+        "payload": {"from": None, "to": machine.initial, **after},
+        "created_at": now,
+        "published_at": None,
+    }
+    insert_rows(session, cast(Table, TransitionRecord.__table__), aggregates, same=history, new_id="id")
+    insert_rows(session, cast(Table, OutboxEvent.__table__), aggregates, same=event, new_id="id")
 
 
 def touch(session: Session, aggregate: AggregateMixin) -> None:

@@ -164,40 +164,42 @@ def register_many(session: Session, actor: Actor, intakes: Sequence[Intake]) -> 
         raise errors.ValidationFailed.one("body.category", f"unknown category {sorted(unknown)[0]}")
     now = utcnow()
     rows: list[dict[str, object]] = []
-    parties: dict[uuid.UUID, Sequence[PartyIn]] = {}
+    parties: dict[str, Sequence[PartyIn]] = {}
     codes = new_tracking_codes(len(intakes))
     for intake, tracking_code in zip(sorted(intakes, key=lambda i: i.external_id or ""), codes, strict=True):
         if intake.external_id is None:
             raise ValueError("register_many takes feed intakes, each with its external_id")
-        dispute_id = uuid.uuid4()
         rows.append(
             {
-                "id": dispute_id,
                 "community_id": intake.community.id,
                 "grid_id": intake.grid.id if intake.grid else None,
                 "org_unit_id": intake.unit.id,
                 "scope_path": intake.unit.path,
-                "created_by_id": actor.user_id,
-                "channel": intake.channel.value,
                 "category": intake.category,
                 "title": intake.title,
                 "description": intake.description,
                 "external_id": intake.external_id,
-                "patrol_finding_id": None,
                 "tracking_code": tracking_code,
-                "level": Level.community.value,
-                "level_entered_at": now,
-                "state": DISPUTE_MACHINE.initial,
-                "version": 1,
-                "group_dispute": False,
-                "multi_department": False,
-                "early_warning": False,
-                "created_at": now,
-                "updated_at": now,
             }
         )
-        parties[dispute_id] = intake.parties
-    created = repo.claim_feed_disputes(session, rows)
+        parties[intake.external_id] = intake.parties
+    alike = {  # what every new feed dispute starts with
+        "created_by_id": actor.user_id,
+        "channel": intakes[0].channel.value if intakes else None,
+        "patrol_finding_id": None,
+        "level": Level.community.value,
+        "level_entered_at": now,
+        "state": DISPUTE_MACHINE.initial,
+        "version": 1,
+        "group_dispute": False,
+        "multi_department": False,
+        "early_warning": False,
+        "created_at": now,
+        "updated_at": now,
+    }
+    if len({i.channel for i in intakes}) > 1:
+        raise ValueError("register_many takes one channel's intakes")
+    created = repo.claim_feed_disputes(session, rows, alike)
     repo.insert_parties(
         session,
         [
@@ -210,8 +212,8 @@ def register_many(session: Session, actor: Actor, intakes: Sequence[Intake]) -> 
                 "phone": p.phone,
                 "id_number": p.id_number,
             }
-            for dispute_id in created.values()
-            for seq, p in enumerate(parties[dispute_id])
+            for external_id, dispute_id in created.items()
+            for seq, p in enumerate(parties[external_id])
         ],
     )
     like = Dispute(level=Level.community.value)  # every new dispute starts there

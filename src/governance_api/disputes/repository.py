@@ -185,13 +185,21 @@ def by_tracking_code(session: Session, code: str) -> Dispute | None:
     return session.scalar(select(Dispute).where(Dispute.tracking_code == code))
 
 
-def claim_feed_disputes(session: Session, rows: Sequence[dict[str, Any]]) -> dict[str, uuid.UUID]:
-    """Insert feed disputes (``rows``: every column's value) except those whose (channel,
-    external_id) is recorded or being recorded by another transaction; the inserted ones' ids by
-    external id. One statement, the rows inserted in their order."""
+def claim_feed_disputes(
+    session: Session, rows: Sequence[dict[str, Any]], alike: dict[str, Any]
+) -> dict[str, uuid.UUID]:
+    """Insert feed disputes (``rows``: each one's own columns; ``alike``: the values all share; the
+    ids are new) except those whose (channel, external_id) is recorded or being recorded by another
+    transaction; the inserted ones' ids by external id. The rows inserted in external id order."""
     table = cast(Table, Dispute.__table__)
     inserted = insert_rows(
-        session, table, rows, skip_conflicts_on=("channel", "external_id"), returning=("id", "external_id")
+        session,
+        table,
+        rows,
+        same=alike,
+        new_id="id",
+        skip_conflicts_on=("channel", "external_id"),
+        returning=("id", "external_id"),
     )
     return {row.external_id: row.id for row in inserted}
 
