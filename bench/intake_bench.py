@@ -156,17 +156,23 @@ async def post_all(base: str, token: str, bodies: list[bytes], clients: int) -> 
     return time.perf_counter() - started, latencies, statuses
 
 
-def _cpu(pids: list[int]) -> float:
-    """CPU seconds (user + system) the processes have used so far, from /proc (Linux)."""
-    total = 0
+def _cpu(pids: list[int]) -> dict[int, float]:
+    """CPU seconds (user + system) each process has used so far, from /proc (Linux)."""
+    used = {}
     for pid in pids:
         try:
             with open(f"/proc/{pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def _spent(before: dict[int, float], after: dict[int, float]) -> float:
+    """CPU seconds used between the two readings, counting processes started meanwhile (a backend
+    the API's pool opened mid-run) from zero; one that ended meanwhile is lost."""
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
 
 
 def _processes(parent: int | None = None, command: str | None = None) -> list[int]:
@@ -228,10 +234,12 @@ def main() -> None:
                 pass
             time.sleep(0.1)
         asyncio.run(post_all(base, plan["token"], bodies[: args.warmup], min(args.clients, args.warmup)))
-        api, database = _processes(parent=server.pid), _processes(command="postgres")
-        before = (_cpu(api), _cpu(database), time.process_time())
+        api, database = _cpu(_processes(parent=server.pid)), _cpu(_processes(command="postgres"))
+        started = time.process_time()
         elapsed, latencies, statuses = asyncio.run(post_all(base, plan["token"], bodies[args.warmup :], args.clients))
-        after = (_cpu(api), _cpu(database), time.process_time())
+        load = time.process_time() - started
+        api = _spent(api, _cpu(_processes(parent=server.pid)))
+        database = _spent(database, _cpu(_processes(command="postgres")))
         created = statuses["created"]
         latencies.sort()
         print(f"batches: {args.batches} x {args.size}, clients: {args.clients}, workers: {args.workers}")
@@ -241,10 +249,10 @@ def main() -> None:
             f"batch latency ms: p50 {statistics.median(latencies) * 1000:.0f}, "
             f"p95 {latencies[int(len(latencies) * 0.95) - 1] * 1000:.0f}, max {latencies[-1] * 1000:.0f}"
         )
-        per_batch = [(b - a) * 1000 / args.batches for a, b in zip(before, after, strict=True)]
+        api, database, load = (cpu * 1000 / args.batches for cpu in (api, database, load))
         print(
-            "CPU ms per batch (this machine's PostgreSQL processes counted whole): "
-            f"API {per_batch[0]:.0f}, PostgreSQL {per_batch[1]:.0f}, load generator {per_batch[2]:.0f}"
+            "CPU ms per batch (every PostgreSQL process of this machine counted): "
+            f"API {api:.0f}, PostgreSQL {database:.0f}, load generator {load:.0f}"
         )
         engine = create_engine(url)
         with engine.connect() as conn:

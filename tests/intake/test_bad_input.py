@@ -62,6 +62,22 @@ def test_not_json_and_the_wrong_content_type_are_400(client: TestClient, world: 
     assert counts(db) == NOTHING
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
+def test_a_nul_is_found_however_the_body_is_encoded(
+    client: TestClient, world: World, db: Database, encoding: str
+) -> None:
+    """The per-field U+0000 check is skipped only when the raw body holds neither the escape nor a
+    zero byte; a URL is the one field of a work order no pattern guards, so the check alone finds it
+    there. UTF-16 and UTF-32 JSON (which ``json`` reads) write the escape with zero bytes between."""
+    bad = item(world, "N-1", attachments=[{"url": "https://x.example/a\u0000b", "name": "a"}])
+    body = json.dumps({"items": [bad, item(world, "N-2")]}).encode(encoding)
+    r = client.post(URL, content=body, headers=world.h("ic") | {"Content-Type": "application/json"})
+    assert statuses(r) == ["rejected", "created"], r.text
+    error = r.json()["results"][0]["errors"][0]
+    assert error["field"] == "body.items.0.attachments.0.url" and "U+0000" in error["message"]
+    assert counts(db)["work_orders"] == 1
+
+
 def _future() -> str:
     return (dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
 

@@ -2,6 +2,7 @@
 item is answered, nothing fails. The batches name the shared ids in opposite orders, which is what
 would deadlock two transactions that claimed ids in the order they were given."""
 
+import json
 import threading
 import time
 from typing import Any
@@ -95,7 +96,8 @@ def test_a_batch_waits_for_an_uncommitted_claim_of_its_id_then_skips_it(
     def batch() -> None:
         with db.session(write=True) as s:
             started = time.perf_counter()
-            results = service.receive_work_orders(s, actor, {"items": [item(world, "X-2"), item(world, "X-1")]})
+            body = json.dumps({"items": [item(world, "X-2"), item(world, "X-1")]}).encode()
+            results = service.receive_work_orders(s, actor, body)
             answer["results"] = [(r.external_id, r.status.value, r.dispute_id) for r in results.results]
             answer["waited"] = time.perf_counter() - started
 

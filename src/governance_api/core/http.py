@@ -1,12 +1,12 @@
 """Small HTTP conventions shared by routers: ETag / If-Match, reading an action's raw JSON body, and
 refusing U+0000 in path, query and form values."""
 
-import json
 from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response, params
 
 from governance_api.core.errors import BadRequest, FieldError, ValidationFailed
+from governance_api.core.schemas import parse_json
 from governance_api.core.validators import NUL_MESSAGE, has_nul
 
 
@@ -36,20 +36,24 @@ async def if_match(
 async def json_body(request: Request) -> Any:
     """The request body as parsed JSON (``{}`` when empty), for endpoints that validate it themselves
     so that scope, state and role are answered before the body (API.md's order of checks)."""
+    return parse_json(await json_bytes(request))
+
+
+async def json_bytes(request: Request) -> bytes:
+    """The request body unparsed (``{}`` when empty), for an endpoint that reads its JSON straight
+    from the bytes (``core.schemas.parse_json`` when it needs it parsed): a feed's batch. A body must say it is JSON."""
     raw = await request.body()
     if not raw.strip():
-        return {}
+        return b"{}"
     ctype = request.headers.get("content-type", "")
     if "json" not in ctype.split(";")[0]:  # missing too: a body must say what it is, as typed bodies do
         raise BadRequest("send the body as application/json")
-    try:
-        return json.loads(raw)
-    except (ValueError, RecursionError) as exc:  # also an integer past Python's digit limit, deep nesting
-        raise BadRequest("the body is not valid JSON") from exc
+    return raw
 
 
 IfMatch = Annotated[int | None, Depends(if_match)]
 RawBody = Annotated[Any, Depends(json_body)]
+JsonBytes = Annotated[bytes, Depends(json_bytes)]
 
 
 async def refuse_nul(request: Request) -> None:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Path
 
 from governance_api.core import errors
 from governance_api.core.deps import CurrentActor, ReadSession, WriteSession
-from governance_api.core.http import RawBody
+from governance_api.core.http import JsonBytes, RawBody
 from governance_api.core.openapi import raw_body
 from governance_api.core.pagination import Page
 from governance_api.core.problems import responses
@@ -35,7 +35,7 @@ ChannelPath = Annotated[FeedChannel, Path(description="The feed's channel (a cit
     responses=responses(errors.Forbidden, errors.PayloadTooLarge, errors.IdempotencyKeyReuse),
     openapi_extra=raw_body(WorkOrderBatch),
 )
-def receive_work_orders(actor: CurrentActor, session: WriteSession, body: RawBody) -> WorkOrderResults:
+def receive_work_orders(actor: CurrentActor, session: WriteSession, body: JsonBytes) -> WorkOrderResults:
     """A feed's batch of up to 500 work orders (工单), on the channel the feed is bound to. Each item is
     answered on its own, in order: ``created`` (a new dispute), ``unchanged`` (the same id with the
     same content again), ``duplicate`` (the same id with other content: nothing changed) or

@@ -4,6 +4,7 @@ bad work order is answered ``rejected`` and the others go on."""
 
 import datetime as dt
 import hashlib
+import re
 import uuid
 from typing import Annotated, Any
 from urllib.parse import urlsplit
@@ -29,7 +30,15 @@ from governance_api.intake.vocab import MAX_ATTACHMENTS, MAX_BATCH, MAX_MAP_ENTR
 Address = Annotated[str, says_something(300)]
 
 
+# The usual reference (scheme, a plain host, a port, a path of printable ASCII): accepted without
+# splitting it, which costs a batch of 500 more than the rest of the item's checks. Anything else
+# is split and judged by its host.
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?")
+
+
 def _http_url(value: str) -> str:
+    if _PLAIN_URL.fullmatch(value):
+        return value
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError("an http or https URL with a host")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from governance_api.core import errors
 from governance_api.core.actor import Actor
 from governance_api.core.problems import ProblemFieldError, pydantic_errors
-from governance_api.core.schemas import parse
+from governance_api.core.schemas import nul_free, parse, parse_json
 from governance_api.disputes.intake import Intake, register_many
 from governance_api.disputes.schemas import PartyIn
 from governance_api.disputes.vocab import Channel, PartyRole
@@ -30,6 +30,7 @@ from governance_api.intake.schemas import (
     ClientBindingUpdate,
     ClientRead,
     Envelope,
+    WorkOrderBatch,
     WorkOrderIn,
     WorkOrderResult,
     WorkOrderResults,
@@ -69,12 +70,34 @@ def _external_id(raw: Any) -> str | None:
     return value.strip() if isinstance(value, str) and 0 < len(value.strip()) <= 100 else None
 
 
-def _rejected(raw: Any, errs: list[errors.FieldError]) -> WorkOrderResult:
+def _rejected(external_id: str | None, errs: list[errors.FieldError]) -> WorkOrderResult:
     return WorkOrderResult(
-        external_id=_external_id(raw),
+        external_id=external_id,
         status=WorkOrderStatus.rejected,
         errors=[ProblemFieldError(field=e.field, message=e.message) for e in errs],
     )
+
+
+def _read(body: bytes) -> tuple[list[WorkOrderResult | None], list[tuple[int, WorkOrderIn]]]:
+    """The batch's items: a slot for each one's answer (filled for those rejected here) and the
+    valid ones by index. A malformed envelope is a 422 (a 400 when it is not JSON). Usually every
+    item is valid, and the whole batch is validated from the bytes in one call; when not, it is
+    parsed and each item validated on its own, so a bad one is answered and the others go on."""
+    context = nul_free(body)
+    try:
+        batch = WorkOrderBatch.model_validate_json(body, context=context)
+        return [None] * len(batch.items), list(enumerate(batch.items))
+    except ValidationError:
+        pass
+    envelope = parse(Envelope, parse_json(body))
+    results: list[WorkOrderResult | None] = [None] * len(envelope.items)
+    valid: list[tuple[int, WorkOrderIn]] = []
+    for i, item in enumerate(envelope.items):
+        try:
+            valid.append((i, ITEM.validate_python(item, context=context)))
+        except ValidationError as exc:
+            results[i] = _rejected(_external_id(item), pydantic_errors(exc, f"body.items.{i}").errors)
+    return results, valid
 
 
 def _resolve(
@@ -107,21 +130,14 @@ def _resolve(
     return community, grid
 
 
-def receive_work_orders(session: Session, actor: Actor, raw: Any) -> WorkOrderResults:
+def receive_work_orders(session: Session, actor: Actor, body: bytes) -> WorkOrderResults:
     """A feed's batch on its channel: 403 before the body; a malformed envelope is a 422 and writes
     nothing; then each item is validated, its unit resolved and its category mapped on its own.
     An external id named twice in the batch: the first valid item with it stands, a later one is
     ``unchanged`` when identical, else ``duplicate``. Ids already recorded for the channel are
     answered from what is recorded; the rest become disputes with their work orders."""
     channel = _bound_channel(session, actor)
-    envelope = parse(Envelope, raw)
-    results: list[WorkOrderResult | None] = [None] * len(envelope.items)
-    valid: list[tuple[int, WorkOrderIn]] = []
-    for i, item in enumerate(envelope.items):
-        try:
-            valid.append((i, ITEM.validate_python(item)))
-        except ValidationError as exc:
-            results[i] = _rejected(item, pydantic_errors(exc, f"body.items.{i}").errors)
+    results, valid = _read(body)
 
     codes = {c for _, o in valid for c in (o.community_code, o.grid_code) if c is not None}
     found = repo.units_named(session, codes)
@@ -133,7 +149,7 @@ def receive_work_orders(session: Session, actor: Actor, raw: Any) -> WorkOrderRe
     for i, order in valid:
         resolved = _resolve(actor, i, order, units, by_id)
         if isinstance(resolved, errors.FieldError):
-            results[i] = _rejected(envelope.items[i], [resolved])
+            results[i] = _rejected(order.external_id, [resolved])
             continue
         one = _Accepted(i, order, content_hash(order), *resolved)
         if one.order.external_id in accepted:
