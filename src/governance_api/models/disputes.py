@@ -42,7 +42,7 @@ class Dispute(AggregateMixin, Base):
 
     community_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("org_units.id"))
     grid_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("org_units.id"))
-    channel: Mapped[str] = mapped_column(String(32), index=True)
+    channel: Mapped[str] = mapped_column(String(32))  # filtered by the unique (channel, external_id) index
     category: Mapped[str] = mapped_column(ForeignKey("dispute_categories.code"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)

@@ -18,7 +18,7 @@ class TransitionRecord(IdMixin, Base):
     __tablename__ = "transition_history"
 
     aggregate_type: Mapped[str] = mapped_column(String(32))
-    aggregate_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    aggregate_id: Mapped[uuid.UUID] = mapped_column()  # read with its type: the unique index below
     seq: Mapped[int] = mapped_column(Integer)  # the aggregate's version after the action
     action: Mapped[str] = mapped_column(String(40))
     from_state: Mapped[str | None] = mapped_column(String(40))
@@ -48,8 +48,10 @@ class OutboxEvent(IdMixin, Base):
     )
 
     aggregate_type: Mapped[str] = mapped_column(String(32))
-    aggregate_id: Mapped[uuid.UUID] = mapped_column(index=True)
-    kind: Mapped[str] = mapped_column(String(64), index=True)
+    # Not indexed: nothing reads the outbox by aggregate or kind, and every step of every machine
+    # writes a row here.
+    aggregate_id: Mapped[uuid.UUID] = mapped_column()
+    kind: Mapped[str] = mapped_column(String(64))
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     published_at: Mapped[dt.datetime | None] = mapped_column()
