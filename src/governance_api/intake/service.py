@@ -101,17 +101,13 @@ def _read(body: bytes) -> tuple[list[WorkOrderResult | None], list[tuple[int, Wo
 
 
 def _resolve(
-    actor: Actor, index: int, order: WorkOrderIn, units: dict[str, repo.Unit], by_id: dict[uuid.UUID, repo.Unit]
+    index: int, order: WorkOrderIn, units: dict[str, repo.Unit], by_id: dict[uuid.UUID, repo.Unit]
 ) -> tuple[repo.Unit, repo.Unit | None] | errors.FieldError:
-    """The item's community and grid, or why not. A unit counts only within the feed's scope (where
-    it holds ``integration_client``), and one outside is answered exactly as one that does not exist."""
+    """The item's community and grid, or why not. ``units``: those in the feed's scope by code; one
+    outside it is answered exactly as one that does not exist. ``by_id``: the parents of grids."""
     where = f"body.items.{index}"
-
-    def seen(code: str | None) -> repo.Unit | None:
-        unit = units.get(code) if code is not None else None
-        return unit if unit is not None and actor.holds(Role.integration_client, unit.path) else None
-
-    community, grid = seen(order.community_code), seen(order.grid_code)
+    community = units.get(order.community_code) if order.community_code is not None else None
+    grid = units.get(order.grid_code) if order.grid_code is not None else None
     if order.community_code is not None and community is None:
         return errors.FieldError(f"{where}.community_code", NOT_IN_SCOPE)
     if order.grid_code is not None and grid is None:
@@ -141,13 +137,15 @@ def receive_work_orders(session: Session, actor: Actor, body: bytes) -> WorkOrde
 
     codes = {c for _, o in valid for c in (o.community_code, o.grid_code) if c is not None}
     found = repo.units_named(session, codes)
-    units = {u.code: u for u in found}
+    # A unit counts only within the feed's scope (where it holds integration_client): judged once per
+    # unit, not per item naming it.
+    units = {u.code: u for u in found if actor.holds(Role.integration_client, u.path)}
     by_id = {u.id: u for u in found}
 
     accepted: dict[str, _Accepted] = {}  # by external id: the first valid item with it wins
     later: list[_Accepted] = []
     for i, order in valid:
-        resolved = _resolve(actor, i, order, units, by_id)
+        resolved = _resolve(i, order, units, by_id)
         if isinstance(resolved, errors.FieldError):
             results[i] = _rejected(order.external_id, [resolved])
             continue
