@@ -62,6 +62,32 @@ def test_not_json_and_the_wrong_content_type_are_400(client: TestClient, world: 
     assert counts(db) == NOTHING
 
 
+def test_json_that_does_not_parse_is_400_before_the_role_and_the_body_422_after_it(
+    client: TestClient, world: World, db: Database
+) -> None:
+    """API.md's order, as on every route with a JSON body: a body that is not JSON is a 400 for
+    anyone; a caller that is not a bound feed is then refused (403) whatever the body says; only a
+    feed learns what is wrong with its batch (422)."""
+    json_headers = {"Content-Type": "application/json"}
+    for user in ("admin", "jo", "ic"):
+        r = client.post(URL, content=b'{"items": [', headers=world.h(user) | json_headers)
+        assert r.status_code == 400, (user, r.text)
+    for body in ({"items": []}, {"items": [item(world, "O-1")]}):
+        assert client.post(URL, json=body, headers=world.h("admin")).status_code == 403
+    assert client.post(URL, json={"items": []}, headers=world.h("ic")).status_code == 422
+    assert counts(db) == NOTHING
+
+
+def test_an_id_that_cannot_be_written_back_is_answered_as_none(client: TestClient, world: World, db: Database) -> None:
+    """A rejected item is answered with its external_id only when that id is valid on its own: a
+    lone surrogate (which JSON can escape but no answer can carry) was a 500."""
+    items = [item(world, "\ud800-1"), item(world, " S-2\x1f ", title=""), item(world, "S-3")]
+    body = json.dumps({"items": items}).encode()  # ASCII: the surrogate travels as its escape
+    r = client.post(URL, content=body, headers=world.h("ic") | {"Content-Type": "application/json"})
+    assert statuses(r) == ["rejected", "rejected", "created"], r.text
+    assert [x["external_id"] for x in r.json()["results"]] == [None, "S-2\x1f", "S-3"]
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-16", "utf-32"])
 def test_a_nul_is_found_however_the_body_is_encoded(
     client: TestClient, world: World, db: Database, encoding: str

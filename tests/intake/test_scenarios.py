@@ -167,6 +167,40 @@ def test_a_batch_writes_the_rows_post_disputes_writes(client: TestClient, world:
     assert len(set(codes)) == 2 and all(len(c) == 16 for c in codes)
 
 
+def test_each_work_order_of_a_batch_gets_its_own_rows(client: TestClient, world: World, db: Database) -> None:
+    """Ids are made in bulk (by the server on PostgreSQL) and rows matched to them by external id:
+    in a batch whose items differ in every field, and come in an order that is not the ids' order,
+    each dispute holds its own title, party, work order, history row and event."""
+    names = ["赵一", "钱二", "孙三", "李四", "周五", "吴六"]
+    exts = ["Z-5", "Z-1", "Z-4", "Z-0", "Z-3", "Z-2"]
+    items = [
+        item(
+            world,
+            ext,
+            title=f"工单 {ext}",
+            reporter={"name": name, "phone": f"1381234567{i}"},
+            community_code=unit_code(world, "C1" if i % 2 else "C2"),
+            attachments=[{"url": f"https://ywtg.example.gov.cn/f/{ext}.jpg", "name": ext}],
+        )
+        for i, (ext, name) in enumerate(zip(exts, names, strict=True))
+    ]
+    r = post(client, world, items)
+    assert statuses(r) == ["created"] * len(items)
+    answered = {x["external_id"]: uuid.UUID(x["dispute_id"]) for x in r.json()["results"]}
+    assert len(set(answered.values())) == len(items)
+    with db.session(write=False) as s:
+        for i, (ext, name) in enumerate(zip(exts, names, strict=True)):
+            d = s.get(Dispute, answered[ext])
+            assert d is not None and d.external_id == ext and d.title == f"工单 {ext}"
+            assert d.community_id == world.units["C1" if i % 2 else "C2"]
+            party = s.scalars(select(DisputeParty).where(DisputeParty.dispute_id == d.id)).one()
+            assert (party.name, party.phone) == (name, f"1381234567{i}")
+            order = s.scalars(select(WorkOrder).where(WorkOrder.dispute_id == d.id)).one()
+            assert order.external_id == ext and order.attachments[0]["name"] == ext
+            for model in (TransitionRecord, OutboxEvent):
+                assert len(s.scalars(select(model).where(model.aggregate_id == d.id)).all()) == 1, model
+
+
 def test_one_id_is_one_dispute_whichever_way_it_came(client: TestClient, world: World, db: Database) -> None:
     body = {
         "community_id": str(world.units["C1"]),

@@ -34,6 +34,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.types import String, TypeEngine
 
 
 def insert_rows(
@@ -48,7 +49,8 @@ def insert_rows(
 ) -> list[Row[Any]]:
     """Insert ``rows`` (each with the same columns) in their order. ``same``: columns whose value is
     one for every row, sent once rather than on each row. ``new_id``: a column given a new random
-    UUID per row (on PostgreSQL ``gen_random_uuid()``, so none is made in Python or crosses the wire).
+    UUID per row (on PostgreSQL ``gen_random_uuid()``, built in since PostgreSQL 13, so none is made in
+    Python or crosses the wire).
     With ``skip_conflicts_on`` (the columns of a unique constraint) a row whose key is taken, or being
     taken by a concurrent transaction, is skipped (``ON CONFLICT … DO NOTHING``; PostgreSQL waits for
     that transaction first). ``returning``: those columns of the rows inserted."""
@@ -105,7 +107,7 @@ def _staged(
     columns = [*([new_id] if new_id else []), *same, *names]
     values: list[ColumnElement[Any]] = [
         *([func.gen_random_uuid()] if new_id else []),
-        *(cast(literal(v, table.c[n].type), table.c[n].type) for n, v in same.items()),
+        *(cast(literal(v, table.c[n].type), _unbounded(table.c[n].type)) for n, v in same.items()),
         *(staged.c[n] for n in names),
     ]
     order = [staged.c[k] for k in keys if k in staged.c]  # a key column in ``same`` orders nothing
@@ -117,6 +119,12 @@ def _staged(
         return list(session.connection().execute(stmt.returning(*(table.c[n] for n in returning))))
     session.connection().execute(stmt)
     return []
+
+
+def _unbounded(type_: TypeEngine[Any]) -> TypeEngine[Any]:
+    """The type a shared value is cast to: a string column's without its length, because an explicit
+    cast to ``varchar(n)`` truncates a longer value, where the insert's own assignment refuses it."""
+    return String() if isinstance(type_, String) and type_.length is not None else type_
 
 
 def _stage(session: Session, table: Table, names: list[str]) -> Table:

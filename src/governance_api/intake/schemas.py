@@ -1,6 +1,7 @@
-"""Bodies and reads of intake. A batch is validated in two steps: the envelope (``items``, 1..500)
-as a whole — failing it is a 422 for the request — then each item on its own with ``ITEM``, so one
-bad work order is answered ``rejected`` and the others go on."""
+"""Bodies and reads of intake. A batch whose items are all valid is validated from its bytes in one
+call (``WorkOrderBatch``); any other is validated in two steps: the envelope (``items``, 1..500) as
+a whole — failing it is a 422 for the request — then each item on its own with ``ITEM``, so one bad
+work order is answered ``rejected`` and the others go on."""
 
 import datetime as dt
 import hashlib
@@ -125,9 +126,10 @@ class WorkOrderBatch(Input):
 
 
 class Envelope(BaseModel):
-    """What the request is parsed with: the batch's shape only (a 422 for the whole request). The
-    items are then checked one by one with ``ITEM``, so one bad work order does not fail the rest
-    (not an ``Input`` for that reason: a U+0000 in one item is that item's error, found by ``ITEM``)."""
+    """A batch that did not validate whole is checked with this: the batch's shape only (a 422 for
+    the whole request). The items are then checked one by one with ``ITEM``, so one bad work order
+    does not fail the rest (not an ``Input`` for that reason: a U+0000 in one item is that item's
+    error, found by ``ITEM``)."""
 
     model_config = ConfigDict(extra="forbid")
 

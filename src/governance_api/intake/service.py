@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
 from governance_api.core import errors
@@ -19,7 +19,7 @@ from governance_api.core.actor import Actor
 from governance_api.core.problems import ProblemFieldError, pydantic_errors
 from governance_api.core.schemas import nul_free, parse, parse_json
 from governance_api.disputes.intake import Intake, register_many
-from governance_api.disputes.schemas import PartyIn
+from governance_api.disputes.schemas import ExternalId, PartyIn
 from governance_api.disputes.vocab import Channel, PartyRole
 from governance_api.intake import repository as repo
 from governance_api.intake.schemas import (
@@ -64,10 +64,16 @@ class _Accepted:
     grid: repo.Unit | None
 
 
+_EXTERNAL_ID: TypeAdapter[str] = TypeAdapter(ExternalId)
+
+
 def _external_id(raw: Any) -> str | None:
-    """The id a rejected item is answered with, when it has a readable one."""
-    value = raw.get("external_id") if isinstance(raw, dict) else None
-    return value.strip() if isinstance(value, str) and 0 < len(value.strip()) <= 100 else None
+    """The id a rejected item is answered with: its ``external_id`` when that is valid on its own,
+    read as an accepted item's is (so the answer can always be written, whatever the rest holds)."""
+    try:
+        return _EXTERNAL_ID.validate_python(raw.get("external_id") if isinstance(raw, dict) else None)
+    except ValidationError:
+        return None
 
 
 def _rejected(external_id: str | None, errs: list[errors.FieldError]) -> WorkOrderResult:
@@ -78,18 +84,25 @@ def _rejected(external_id: str | None, errs: list[errors.FieldError]) -> WorkOrd
     )
 
 
-def _read(body: bytes) -> tuple[list[WorkOrderResult | None], list[tuple[int, WorkOrderIn]]]:
-    """The batch's items: a slot for each one's answer (filled for those rejected here) and the
-    valid ones by index. A malformed envelope is a 422 (a 400 when it is not JSON). Usually every
-    item is valid, and the whole batch is validated from the bytes in one call; when not, it is
-    parsed and each item validated on its own, so a bad one is answered and the others go on."""
-    context = nul_free(body)
+def _whole(body: bytes, context: dict[str, bool]) -> list[WorkOrderIn] | None:
+    """The batch's items when every one is valid (the usual case): validated from the bytes in one
+    call. None when any is not, or the body is no batch at all (``_items`` then tells which)."""
     try:
-        batch = WorkOrderBatch.model_validate_json(body, context=context)
-        return [None] * len(batch.items), list(enumerate(batch.items))
+        return WorkOrderBatch.model_validate_json(body, context=context).items
     except ValidationError:
-        pass
-    envelope = parse(Envelope, parse_json(body))
+        return None
+
+
+def _items(
+    whole: list[WorkOrderIn] | None, raw: Any, context: dict[str, bool]
+) -> tuple[list[WorkOrderResult | None], list[tuple[int, WorkOrderIn]]]:
+    """A slot for each item's answer (filled for those rejected here) and the valid items by index.
+    From ``whole`` when every item was valid; else the parsed body ``raw`` is checked as an envelope
+    (a 422 for the request) and each item validated on its own, so a bad one is answered and the
+    others go on."""
+    if whole is not None:
+        return [None] * len(whole), list(enumerate(whole))
+    envelope = parse(Envelope, raw)
     results: list[WorkOrderResult | None] = [None] * len(envelope.items)
     valid: list[tuple[int, WorkOrderIn]] = []
     for i, item in enumerate(envelope.items):
@@ -132,8 +145,13 @@ def receive_work_orders(session: Session, actor: Actor, body: bytes) -> WorkOrde
     An external id named twice in the batch: the first valid item with it stands, a later one is
     ``unchanged`` when identical, else ``duplicate``. Ids already recorded for the channel are
     answered from what is recorded; the rest become disputes with their work orders."""
+    context = nul_free(body)
+    whole = _whole(body, context)
+    # JSON that does not parse is a 400 before the caller's role, as on every route with a body;
+    # the role (403) comes before what the body says (422).
+    raw = parse_json(body) if whole is None else None
     channel = _bound_channel(session, actor)
-    results, valid = _read(body)
+    results, valid = _items(whole, raw, context)
 
     codes = {c for _, o in valid for c in (o.community_code, o.grid_code) if c is not None}
     found = repo.units_named(session, codes)

@@ -1,0 +1,100 @@
+"""``core.bulk.insert_rows`` on its own: rows staged through a temporary table on PostgreSQL (shared
+values, ids the server makes, conflicts skipped), reused within a transaction and after a rollback,
+and a shared value too long for its column refused rather than cut."""
+
+import datetime as dt
+import uuid
+from typing import Any, cast
+
+import pytest
+from sqlalchemy import Table, func, select
+from sqlalchemy.exc import DataError
+
+from governance_api.core.bulk import insert_rows
+from governance_api.db import Database
+from governance_api.models.records import TransitionRecord
+
+TABLE = cast(Table, TransitionRecord.__table__)
+AT = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
+
+
+def shared(**over: Any) -> dict[str, Any]:
+    values = {
+        "aggregate_type": "widget",
+        "seq": 1,
+        "action": "create",
+        "from_state": None,
+        "to_state": "draft",
+        "actor_id": None,
+        "actor_name": "测试",
+        "at": AT,
+        "comment": None,
+        "details": {"level_after": "community", "n": [1, 2]},
+    }
+    return values | over
+
+
+def ids(n: int) -> list[dict[str, Any]]:
+    return [{"aggregate_id": uuid.uuid4()} for _ in range(n)]
+
+
+def rows(db: Database) -> list[TransitionRecord]:
+    with db.session(write=False) as s:
+        return list(s.scalars(select(TransitionRecord).order_by(TransitionRecord.action)))
+
+
+def test_rows_take_the_shared_values_and_new_ids(db: Database) -> None:
+    given = ids(3)
+    with db.session(write=True) as s:
+        insert_rows(s, TABLE, given, same=shared(), new_id="id")
+        s.commit()
+    got = rows(db)
+    assert {r.aggregate_id for r in got} == {g["aggregate_id"] for g in given}
+    assert len({r.id for r in got}) == 3 and all(isinstance(r.id, uuid.UUID) for r in got)
+    for r in got:
+        assert (r.aggregate_type, r.seq, r.to_state, r.from_state, r.actor_id) == ("widget", 1, "draft", None, None)
+        assert r.details == {"level_after": "community", "n": [1, 2]} and r.at == AT
+
+
+def test_two_inserts_in_one_transaction_and_one_after_a_rollback(db: Database) -> None:
+    """The temporary table is emptied as it is read: the second insert of a transaction writes its
+    own rows only; a rolled-back insert leaves nothing behind for the next transaction's."""
+    with db.session(write=True) as s:
+        insert_rows(s, TABLE, ids(2), same=shared(action="first"), new_id="id")
+        insert_rows(s, TABLE, ids(3), same=shared(action="second"), new_id="id")
+        s.commit()
+        insert_rows(s, TABLE, ids(4), same=shared(action="rolled back"), new_id="id")
+        s.rollback()
+        insert_rows(s, TABLE, ids(1), same=shared(action="third"), new_id="id")
+        s.commit()
+    actions = [r.action for r in rows(db)]
+    assert sorted(actions) == ["first"] * 2 + ["second"] * 3 + ["third"]
+
+
+def test_conflicting_rows_are_skipped_and_the_others_returned(db: Database) -> None:
+    taken = uuid.uuid4()
+    with db.session(write=True) as s:
+        insert_rows(s, TABLE, [{"aggregate_id": taken}], same=shared(), new_id="id")
+        s.commit()
+        fresh = uuid.uuid4()
+        got = insert_rows(
+            s,
+            TABLE,
+            [{"aggregate_id": fresh}, {"aggregate_id": taken}],
+            same=shared(),
+            new_id="id",
+            skip_conflicts_on=("aggregate_type", "aggregate_id", "seq"),
+            returning=("aggregate_id",),
+        )
+        s.commit()
+    assert [r.aggregate_id for r in got] == [fresh]
+    with db.session(write=False) as s:
+        assert s.scalar(select(func.count()).select_from(TransitionRecord)) == 2
+
+
+def test_a_shared_value_too_long_for_its_column_is_refused_not_cut(db: Database, dialect: str) -> None:
+    if dialect != "postgresql":
+        pytest.skip("SQLite keeps a text of any length whatever the column's declared length")
+    with db.session(write=True) as s, pytest.raises(DataError):
+        insert_rows(s, TABLE, ids(2), same=shared(actor_name="长" * 101), new_id="id")
+    assert rows(db) == []
