@@ -156,6 +156,10 @@ def register_many(session: Session, actor: Actor, intakes: Sequence[Intake]) -> 
     once: the insert claims ids with ``ON CONFLICT (channel, external_id) DO NOTHING`` (on
     PostgreSQL it waits for a transaction holding the same id, then skips it), and claims them in
     external id order so two batches never wait for each other crosswise (no deadlock)."""
+    if not intakes:
+        return {}
+    if len({i.channel for i in intakes}) > 1:
+        raise ValueError("register_many takes one channel's intakes")
     for unit_path in {i.unit.path: None for i in intakes}:
         if not actor.holds_any(CREATE_ROLES, unit_path):
             raise errors.Forbidden("your roles may not report disputes here")
@@ -166,7 +170,7 @@ def register_many(session: Session, actor: Actor, intakes: Sequence[Intake]) -> 
     rows: list[dict[str, object]] = []
     parties: dict[str, Sequence[PartyIn]] = {}
     codes = new_tracking_codes(len(intakes))
-    for intake, tracking_code in zip(sorted(intakes, key=lambda i: i.external_id or ""), codes, strict=True):
+    for intake, tracking_code in zip(intakes, codes, strict=True):  # the insert orders them by external id
         if intake.external_id is None:
             raise ValueError("register_many takes feed intakes, each with its external_id")
         rows.append(
@@ -185,7 +189,7 @@ def register_many(session: Session, actor: Actor, intakes: Sequence[Intake]) -> 
         parties[intake.external_id] = intake.parties
     alike = {  # what every new feed dispute starts with
         "created_by_id": actor.user_id,
-        "channel": intakes[0].channel.value if intakes else None,
+        "channel": intakes[0].channel.value,
         "patrol_finding_id": None,
         "level": Level.community.value,
         "level_entered_at": now,
@@ -197,8 +201,6 @@ def register_many(session: Session, actor: Actor, intakes: Sequence[Intake]) -> 
         "created_at": now,
         "updated_at": now,
     }
-    if len({i.channel for i in intakes}) > 1:
-        raise ValueError("register_many takes one channel's intakes")
     created = repo.claim_feed_disputes(session, rows, alike)
     repo.insert_parties(
         session,

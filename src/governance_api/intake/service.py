@@ -140,8 +140,9 @@ def _resolve(
 
 
 def receive_work_orders(session: Session, actor: Actor, body: bytes) -> WorkOrderResults:
-    """A feed's batch on its channel: 403 before the body; a malformed envelope is a 422 and writes
-    nothing; then each item is validated, its unit resolved and its category mapped on its own.
+    """A feed's batch on its channel: a body that is not JSON is a 400, then a caller that is not a
+    bound feed a 403 whatever the body says; a malformed envelope is a 422 and writes nothing; then
+    each item is validated, its unit resolved and its category mapped on its own.
     An external id named twice in the batch: the first valid item with it stands, a later one is
     ``unchanged`` when identical, else ``duplicate``. Ids already recorded for the channel are
     answered from what is recorded; the rest become disputes with their work orders."""
