@@ -1,5 +1,6 @@
 """The FastAPI application: routers under /api/v1, problem handlers, middleware."""
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -52,12 +53,21 @@ def configure_logging(level: str) -> None:
     root.propagate = False
 
 
-def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
+def served_app() -> FastAPI:
+    """The application as ``governance-api serve`` runs it, in each of its worker processes."""
+    return create_app(settle_heap=True)
+
+
+def create_app(settings: Settings | None = None, db: Database | None = None, *, settle_heap: bool = False) -> FastAPI:
+    """``settle_heap``: once started, exempt what startup built from the garbage collector's full
+    collections (``settle_heap_now``); for a serving process, not for one that builds many apps."""
     settings = settings or get_settings()
     database = db or Database(settings)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if settle_heap:
+            settle_heap_now()
         yield
         if db is None:
             database.dispose()
@@ -112,6 +122,17 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.add_middleware(RequestContextMiddleware)
     extend_openapi(app, MACHINES)
     return app
+
+
+def settle_heap_now() -> None:
+    """Move every object alive now into the garbage collector's permanent generation (``gc.freeze``),
+    so its full collections no longer walk them. A started app holds some 200 000 objects (routes,
+    schemas, the SQLAlchemy metadata) that live as long as the process, and a full collection of them
+    took 76 ms here; a batch of work orders leaves enough objects behind to set one off every few
+    batches (measured: 16 ms of collection per batch of 500 before, 3 ms after; bench/RESULTS.md).
+    Garbage made afterwards is collected as before."""
+    gc.collect()
+    gc.freeze()
 
 
 def openapi_document(app: FastAPI) -> dict[str, Any]:

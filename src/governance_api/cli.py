@@ -29,7 +29,7 @@ def _serve(args: argparse.Namespace) -> None:
     worker = _WorkerBeside(settings.worker_lease_seconds) if args.with_worker else None
     try:
         uvicorn.run(
-            "governance_api.app:create_app",
+            "governance_api.app:served_app",
             factory=True,
             host=args.host,
             port=args.port,
