@@ -18,8 +18,8 @@ from governance_api.core import errors
 from governance_api.core.actor import Actor
 from governance_api.core.problems import ProblemFieldError, pydantic_errors
 from governance_api.core.schemas import nul_free, parse, parse_json
-from governance_api.disputes.intake import Intake, register_many
-from governance_api.disputes.schemas import ExternalId, PartyIn
+from governance_api.disputes.intake import Intake, Party, register_many
+from governance_api.disputes.schemas import ExternalId
 from governance_api.disputes.vocab import Channel, PartyRole
 from governance_api.intake import repository as repo
 from governance_api.intake.schemas import (
@@ -225,11 +225,7 @@ def receive_work_orders(session: Session, actor: Actor, body: bytes) -> WorkOrde
 def _intake(a: _Accepted, channel: str, mapped: dict[str, str]) -> Intake:
     order = a.order
     reporter = order.reporter
-    parties = (
-        (PartyIn.model_construct(name=reporter.name, role=PartyRole.applicant, phone=reporter.phone, id_number=None),)
-        if reporter is not None
-        else ()
-    )
+    parties = (Party(reporter.name, PartyRole.applicant, reporter.phone),) if reporter is not None else ()
     return Intake(
         community=a.community,
         grid=a.grid,
