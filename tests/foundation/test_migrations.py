@@ -1,13 +1,16 @@
 """The Alembic tree and the ORM models agree (autogenerate finds nothing to do), on SQLite and
 PostgreSQL, and the tree goes down to base and up again."""
 
+import uuid
 from typing import Any
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, MetaData, String, create_engine, inspect
+from sqlalchemy import Column, MetaData, String, Uuid, bindparam, create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 from governance_api.migrate import alembic_config, upgrade
 from governance_api.models import Base
@@ -78,3 +81,97 @@ def test_the_comparison_does_see_drift(settings: Settings) -> None:
         engine.dispose()
     kinds = {d[0] if isinstance(d, tuple) else d[0][0] for d in diff}
     assert kinds == {"add_column", "modify_type"}, diff
+
+
+_UUID = ("id", "unit", "grid", "user", "other", "party")
+
+
+def _sql(settings: Settings, statement: str, **values: Any) -> list[Any]:
+    """Run one statement on the database as the migrations left it; ids bound as UUIDs."""
+    values = {k: v for k, v in values.items() if f":{k}" in statement}
+    stmt = text(statement).bindparams(*(bindparam(k, type_=Uuid()) for k in values if k in _UUID))
+    engine = create_engine(settings.database_url)
+    try:
+        with engine.begin() as conn:
+            result = conn.execute(stmt, values)
+            return list(result) if result.returns_rows else []
+    finally:
+        engine.dispose()
+
+
+def test_0014_keeps_work_orders_and_parties_and_gives_their_keys_back_on_downgrade(settings: Settings) -> None:
+    """A work order recorded before 0014 is keyed by its dispute after it, and a downgrade gives it
+    back the dispute's channel, external id, creator and time; parties are keyed by their place; the
+    dispute's unit must then be its grid or its community (a check, in place of the third foreign
+    key)."""
+    command.downgrade(alembic_config(settings), "0013_fewer_indexes")
+    ids = {"id": uuid.uuid4(), "unit": uuid.uuid4(), "grid": uuid.uuid4(), "user": uuid.uuid4(), "other": uuid.uuid4()}
+    for unit, code in ((ids["unit"], "c-1"), (ids["other"], "c-2")):
+        _sql(
+            settings,
+            "INSERT INTO org_units (id, kind, code, name, parent_id, path, active, created_at, updated_at) "
+            "VALUES (:unit, 'community', :code, 'c', NULL, '/c/', TRUE, '2026-11-01', '2026-11-01')",
+            unit=unit,
+            code=code,
+        )
+    _sql(
+        settings,
+        "INSERT INTO org_units (id, kind, code, name, parent_id, path, active, created_at, updated_at) "
+        "VALUES (:grid, 'grid', 'g-1', 'g', :unit, '/c/g/', TRUE, '2026-11-01', '2026-11-01')",
+        grid=ids["grid"],
+        unit=ids["unit"],
+    )
+    _sql(
+        settings,
+        "INSERT INTO users (id, username, password_hash, display_name, active, created_at, updated_at) "
+        "VALUES (:user, 'feed', '!', 'feed', TRUE, '2026-11-01', '2026-11-01')",
+        user=ids["user"],
+    )
+    dispute = (
+        "INSERT INTO disputes (id, community_id, grid_id, org_unit_id, scope_path, channel, category, title, "
+        "description, external_id, tracking_code, level, level_entered_at, state, version, group_dispute, "
+        "multi_department, early_warning, created_by_id, created_at, updated_at) VALUES (:id, :unit, :grid, "
+        ":org_unit, '/c/g/', 'yiwangtongguan', 'neighbor', 't', 'd', :ext, :code, 'community', "
+        "'2026-11-02', 'reported', 1, FALSE, FALSE, FALSE, :user, '2026-11-02', '2026-11-02')"
+    )
+    _sql(settings, dispute.replace(":org_unit", ":grid"), ext="W-1", code="T1", **ids)
+    _sql(
+        settings,
+        "INSERT INTO work_orders (channel, external_id, dispute_id, content_hash, source_category_code, "
+        "reported_at, address, attachments, received_by_id, received_at) VALUES ('yiwangtongguan', 'W-1', "
+        ":id, 'h', '0301', '2026-11-01', NULL, '[]', :user, '2026-11-02')",
+        id=ids["id"],
+        user=ids["user"],
+    )
+    for seq, name in enumerate(("张三", "李四")):
+        _sql(
+            settings,
+            "INSERT INTO dispute_parties (id, dispute_id, seq, name, role) "
+            "VALUES (:party, :id, :seq, :name, 'applicant')",
+            party=uuid.uuid4(),
+            id=ids["id"],
+            seq=seq,
+            name=name,
+        )
+
+    upgrade(settings)
+    assert _sql(settings, "SELECT content_hash, source_category_code FROM work_orders") == [("h", "0301")]
+    assert _sql(settings, "SELECT seq, name FROM dispute_parties ORDER BY seq") == [(0, "张三"), (1, "李四")]
+    with pytest.raises(IntegrityError):  # one party per place
+        _sql(
+            settings,
+            "INSERT INTO dispute_parties (dispute_id, seq, name, role) VALUES (:id, 1, 'x', 'related')",
+            id=ids["id"],
+        )
+    assert _sql(settings, "SELECT dispute_id FROM work_orders")[0][0] in (ids["id"], ids["id"].hex, str(ids["id"]))
+    other = {**ids, "id": uuid.uuid4()}
+    with pytest.raises(IntegrityError):  # a unit that exists, but neither its grid nor its community
+        _sql(settings, dispute.replace(":org_unit", ":other"), ext="W-2", code="T2", **other)
+    _sql(settings, dispute.replace(":org_unit", ":unit").replace(":grid", "NULL"), ext="W-3", code="T3", **other)
+
+    command.downgrade(alembic_config(settings), "0013_fewer_indexes")
+    back = _sql(settings, "SELECT channel, external_id, received_by_id, received_at FROM work_orders")
+    assert [(c, e) for c, e, _, _ in back] == [("yiwangtongguan", "W-1")]
+    assert back[0][2] in (ids["user"], ids["user"].hex) and str(back[0][3]).startswith("2026-11-02")
+    assert [n for (n,) in _sql(settings, "SELECT count(DISTINCT id) FROM dispute_parties WHERE id IS NOT NULL")] == [2]
+    upgrade(settings)

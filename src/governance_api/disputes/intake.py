@@ -233,7 +233,6 @@ def register_many(session: Session, actor: Actor, intakes: Sequence[Intake]) -> 
         session,
         [
             {
-                "id": uuid.uuid4(),
                 "dispute_id": dispute_id,
                 "seq": seq,
                 "name": p.name,

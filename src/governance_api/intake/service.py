@@ -180,21 +180,16 @@ def receive_work_orders(session: Session, actor: Actor, body: bytes) -> WorkOrde
     created = register_many(session, actor, [_intake(a, channel, mapped) for a in fresh])
     if lost := [a.order.external_id for a in fresh if a.order.external_id not in created]:
         known |= repo.received(session, channel, lost)  # recorded meanwhile by a concurrent request
-    now = utcnow()
     repo.insert_work_orders(
         session,
         [
             {
-                "channel": channel,
-                "external_id": a.order.external_id,
                 "dispute_id": created[a.order.external_id],
                 "content_hash": a.content_hash,
                 "source_category_code": a.order.category_code,
                 "reported_at": a.order.reported_at,
                 "address": a.order.address,
                 "attachments": [{"url": att.url, "name": att.name} for att in a.order.attachments],
-                "received_by_id": actor.user_id,
-                "received_at": now,
             }
             for a in fresh
             if a.order.external_id in created

@@ -35,22 +35,20 @@ class CategoryMapEntry(Base):
 
 
 class WorkOrder(Base):
-    """A feed's work order (工单) as received: the key a replay is recognised by, a hash of its
-    content (identical replay → ``unchanged``, different content → ``duplicate``), what the dispute
-    has no column for, and the dispute it became."""
+    """A feed's work order (工单) as received, one per dispute it became: a hash of its content
+    (identical replay → ``unchanged``, different content → ``duplicate``) and what the dispute has no
+    column for. Its key is its dispute's: the channel and external id a replay is recognised by, who
+    relayed it and when are the dispute's ``channel``, ``external_id``, ``created_by_id`` and
+    ``created_at`` (migration 0014: no second copy of them, checked and indexed on every insert)."""
 
     __tablename__ = "work_orders"
 
-    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
-    external_id: Mapped[str] = mapped_column(String(100), primary_key=True)
-    dispute_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), unique=True)
+    dispute_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("disputes.id", ondelete="CASCADE"), primary_key=True)
     content_hash: Mapped[str] = mapped_column(String(64))
     source_category_code: Mapped[str] = mapped_column(String(64))
     reported_at: Mapped[dt.datetime] = mapped_column()
     address: Mapped[str | None] = mapped_column(String(300))
     attachments: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)  # [{url, name}], references
-    received_by_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
-    received_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class WebhookSubscription(IdMixin, Base):
