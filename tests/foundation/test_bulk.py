@@ -1,17 +1,39 @@
 """``core.bulk.insert_rows`` on its own: rows staged through a temporary table on PostgreSQL (shared
 values, ids the server makes, conflicts skipped), reused within a transaction and after a rollback,
-and a shared value too long for its column refused rather than cut."""
+and a shared value too long for its column refused rather than cut; a plain COPY (binary when every
+column has a binary form) keeps every value as given."""
 
 import datetime as dt
 import uuid
+from decimal import Decimal
 from typing import Any, cast
 
 import pytest
-from sqlalchemy import Table, func, select
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Enum,
+    Integer,
+    MetaData,
+    Numeric,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    Uuid,
+    func,
+    select,
+)
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import DataError
+from sqlalchemy.types import TypeEngine
 
-from governance_api.core.bulk import insert_rows
+from governance_api.core.bulk import _binary, insert_rows
 from governance_api.db import Database
+from governance_api.models.base import UTCDateTime
 from governance_api.models.records import TransitionRecord
 
 TABLE = cast(Table, TransitionRecord.__table__)
@@ -98,3 +120,76 @@ def test_a_shared_value_too_long_for_its_column_is_refused_not_cut(db: Database,
     with db.session(write=True) as s, pytest.raises(DataError):
         insert_rows(s, TABLE, ids(2), same=shared(actor_name="长" * 101), new_id="id")
     assert rows(db) == []
+
+
+def test_every_value_of_a_row_arrives_as_given(db: Database) -> None:
+    """A plain COPY (binary on PostgreSQL: ids, texts, a time, JSON, an integer, NULLs) keeps each
+    value exactly, the characters text-format COPY would escape included."""
+    row = {
+        "id": uuid.uuid4(),
+        "aggregate_type": "widget",
+        "aggregate_id": uuid.uuid4(),
+        "seq": 2_000_000_000,
+        "action": "create",
+        "from_state": None,
+        "to_state": "draft",
+        "actor_id": None,
+        "actor_name": "测试 \\N",
+        "at": dt.datetime(2026, 11, 30, 8, 0, 0, 123456, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+        "comment": "tab\there\nnew line\\back\rslash",
+        "details": {"说明": "中文", "n": [1, 2.5, None, True], "nested": {"quote": '"'}},
+    }
+    with db.session(write=True) as s:
+        insert_rows(s, TABLE, [row])
+        s.commit()
+    (got,) = rows(db)
+    assert {k: getattr(got, k) for k in row} == row
+
+
+def test_a_row_value_too_long_for_its_column_is_refused(db: Database, dialect: str) -> None:
+    if dialect != "postgresql":
+        pytest.skip("SQLite keeps a text of any length whatever the column's declared length")
+    with db.session(write=True) as s, pytest.raises(DataError):
+        insert_rows(s, TABLE, [shared(id=uuid.uuid4(), aggregate_id=uuid.uuid4(), action="长" * 41)])
+    assert rows(db) == []
+
+
+def test_a_column_without_a_binary_form_here_goes_as_text(db: Database) -> None:
+    """A numeric column makes the whole COPY a text one; its values still arrive."""
+    probe = Table(
+        "bulk_probe",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("amount", Numeric(10, 2)),
+        Column("at", DateTime(timezone=True)),
+    )
+    with db.session(write=True) as s:
+        probe.create(s.connection())
+        insert_rows(s, probe, [{"id": 1, "amount": Decimal("12.50"), "at": AT}, {"id": 2, "amount": None, "at": AT}])
+        s.commit()
+        got = s.execute(select(probe.c.id, probe.c.amount).order_by(probe.c.id)).all()
+    assert [tuple(r) for r in got] == [(1, Decimal("12.50")), (2, None)]
+
+
+@pytest.mark.parametrize(
+    ("type_", "name"),
+    [
+        (Uuid(), "uuid"),
+        (Uuid(as_uuid=False), ""),
+        (String(32), "text"),
+        (Text(), "text"),
+        (Enum("a", "b", name="ab"), ""),
+        (UTCDateTime(), "timestamptz"),
+        (DateTime(timezone=True), "timestamptz"),
+        (DateTime(), ""),
+        (JSON(), "json"),
+        (JSONB(), "jsonb"),
+        (Integer(), "int4"),
+        (BigInteger(), "int8"),
+        (SmallInteger(), "int2"),
+        (Boolean(), "bool"),
+        (Numeric(10, 2), ""),
+    ],
+)
+def test_the_binary_type_of_each_column_type(type_: TypeEngine[Any], name: str) -> None:
+    assert _binary(type_) == name

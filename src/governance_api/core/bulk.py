@@ -13,6 +13,7 @@ import zlib
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+import psycopg
 from psycopg.types.json import Json
 from sqlalchemy import (
     JSON,
@@ -29,12 +30,24 @@ from sqlalchemy import (
     insert,
     select,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.expression import Executable
-from sqlalchemy.types import String, TypeEngine
+from sqlalchemy.types import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Enum,
+    Integer,
+    SmallInteger,
+    String,
+    TypeDecorator,
+    TypeEngine,
+    Uuid,
+)
 
 
 def insert_rows(
@@ -169,12 +182,52 @@ def _stage(session: Session, table: Table, names: list[str]) -> Table:
 def _copy(
     session: Session, table: Table, names: list[str], rows: Sequence[Mapping[str, Any]], into: str | None = None
 ) -> None:
-    """``COPY`` the rows in, in the session's transaction. The values go to the driver as they are
-    (the columns' Python-side conversions do not run): times must be aware, JSON is wrapped here."""
+    """``COPY`` the rows in, in the session's transaction: in PostgreSQL's binary format when every
+    column's type has a binary form here (``_BINARY``), which costs psycopg about half the CPU of the
+    text format and spares the server parsing ids and times from text. The values go to the driver
+    as they are (the columns' Python-side conversions do not run): times must be aware, JSON is
+    wrapped here. An error of the driver is raised as SQLAlchemy's (``DataError``, ``IntegrityError``,
+    …), as for any other statement."""
     json_columns = {n for n in names if isinstance(table.c[n].type, JSON)}
+    types = [_binary(table.c[n].type) for n in names]
+    binary = all(types)
     driver = session.connection().connection.driver_connection
     assert driver is not None
     columns = ", ".join(f'"{n}"' for n in names)
-    with driver.cursor() as cursor, cursor.copy(f'COPY "{into or table.name}" ({columns}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row([Json(row[n]) if n in json_columns else row[n] for n in names])
+    sql = f'COPY "{into or table.name}" ({columns}) FROM STDIN' + (" (FORMAT BINARY)" if binary else "")
+    try:
+        with driver.cursor() as cursor, cursor.copy(sql) as copy:
+            if binary:
+                copy.set_types(types)
+            for row in rows:
+                copy.write_row([Json(row[n]) if n in json_columns else row[n] for n in names])
+    except psycopg.Error as exc:  # the driver's own: raised as SQLAlchemy raises the others
+        raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
+
+
+# The PostgreSQL type whose binary form psycopg writes for a column of each SQLAlchemy type (a
+# varchar's binary form is a text's), subclasses first. A column of any other type (an enum, a
+# number, an array, …) makes the COPY a text one.
+_BINARY: tuple[tuple[type[TypeEngine[Any]], str], ...] = (
+    (JSONB, "jsonb"),
+    (JSON, "json"),
+    (BigInteger, "int8"),
+    (SmallInteger, "int2"),
+    (Integer, "int4"),
+    (Boolean, "bool"),
+)
+
+
+def _binary(type_: TypeEngine[Any]) -> str:
+    """The name ``Copy.set_types`` takes for a column of this type, or "" when it has none here."""
+    if isinstance(type_, TypeDecorator):
+        type_ = type_.impl_instance
+    if isinstance(type_, Enum):
+        return ""
+    if isinstance(type_, String):  # Text too
+        return "text"
+    if isinstance(type_, Uuid):
+        return "uuid" if type_.as_uuid else ""  # ids as Python UUIDs, not strings
+    if isinstance(type_, DateTime):
+        return "timestamptz" if type_.timezone else ""
+    return next((name for cls, name in _BINARY if isinstance(type_, cls)), "")
