@@ -1,6 +1,7 @@
 """``core.bulk.insert_rows`` on its own: rows staged through a temporary table on PostgreSQL (shared
 values, ids the server makes, conflicts skipped), reused within a transaction and after a rollback,
-and a shared value too long for its column refused rather than cut; a plain COPY (binary when every
+and a shared value too long for its column refused rather than cut; followers written for each
+inserted row; a plain COPY (binary when every
 column has a binary form) keeps every value as given."""
 
 import datetime as dt
@@ -31,10 +32,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import DataError
 from sqlalchemy.types import TypeEngine
 
-from governance_api.core.bulk import _binary, insert_rows
+from governance_api.core.bulk import Follower, _binary, insert_rows
 from governance_api.db import Database
 from governance_api.models.base import UTCDateTime
-from governance_api.models.records import TransitionRecord
+from governance_api.models.records import OutboxEvent, TransitionRecord
 
 TABLE = cast(Table, TransitionRecord.__table__)
 AT = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
@@ -193,3 +194,58 @@ def test_a_column_without_a_binary_form_here_goes_as_text(db: Database) -> None:
 )
 def test_the_binary_type_of_each_column_type(type_: TypeEngine[Any], name: str) -> None:
     assert _binary(type_) == name
+
+
+def _event(kind: str) -> Follower:
+    values = {
+        "aggregate_type": "widget",
+        "kind": kind,
+        "payload": {"to": "draft"},
+        "created_at": AT,
+        "published_at": None,
+    }
+    return Follower(cast(Table, OutboxEvent.__table__), ("aggregate_id", "id"), values, new_id="id")
+
+
+def _events(db: Database) -> list[OutboxEvent]:
+    with db.session(write=False) as s:
+        return list(s.scalars(select(OutboxEvent)))
+
+
+def test_each_inserted_row_brings_its_followers(db: Database) -> None:
+    """Every inserted row (its new id) brings one row per follower, with the follower's shared values
+    and an id of its own; a row skipped as a conflict brings none."""
+    taken = uuid.uuid4()
+    with db.session(write=True) as s:
+        insert_rows(s, TABLE, [{"aggregate_id": taken}], same=shared(), new_id="id")
+        got = insert_rows(
+            s,
+            TABLE,
+            [*ids(2), {"aggregate_id": taken}],
+            same=shared(),
+            new_id="id",
+            skip_conflicts_on=("aggregate_type", "aggregate_id", "seq"),
+            returning=("aggregate_id",),
+            followers=(_event("widget.create"), _event("widget.noticed")),
+        )
+        s.commit()
+    assert len(got) == 2 and taken not in {r.aggregate_id for r in got}
+    history = {r.aggregate_id: r.id for r in rows(db)}
+    events = _events(db)
+    assert len(events) == 4 and len({e.id for e in events}) == 4
+    new_rows = {history[r.aggregate_id] for r in got}
+    for kind in ("widget.create", "widget.noticed"):
+        mine = [e for e in events if e.kind == kind]
+        assert {e.aggregate_id for e in mine} == new_rows  # the inserted rows' ids, not the skipped one's
+        assert all(e.payload == {"to": "draft"} and e.created_at == AT and e.published_at is None for e in mine)
+
+
+def test_followers_of_two_inserts_in_one_transaction_take_their_own_values(db: Database) -> None:
+    with db.session(write=True) as s:
+        insert_rows(s, TABLE, ids(2), same=shared(action="first"), new_id="id", followers=(_event("first"),))
+        insert_rows(s, TABLE, ids(3), same=shared(action="second"), new_id="id", followers=(_event("second"),))
+        s.commit()
+    by_id = {r.id: r.action for r in rows(db)}
+    events = _events(db)
+    assert sorted(e.kind for e in events) == ["first"] * 2 + ["second"] * 3
+    assert all(by_id[e.aggregate_id] == e.kind for e in events)

@@ -11,6 +11,7 @@ dumper (measured: bench/RESULTS.md, 2026-12-01). On SQLite, a plain Core insert 
 import uuid
 import zlib
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import psycopg
@@ -35,7 +36,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import InstrumentedAttribute, Session
-from sqlalchemy.sql.expression import Executable
+from sqlalchemy.sql.expression import CTE, Executable
 from sqlalchemy.types import (
     BigInteger,
     Boolean,
@@ -50,6 +51,19 @@ from sqlalchemy.types import (
 )
 
 
+@dataclass(frozen=True)
+class Follower:
+    """A row that follows each row an ``insert_rows`` call inserts, into another table (its history
+    row, its outbox event): alike for every inserted row but for the inserted row's key.
+    ``takes``: (its column, the inserted row's column whose value it takes); ``values``: what they
+    all share; ``new_id``: a column given a new random UUID."""
+
+    table: Table
+    takes: tuple[str, str]
+    values: Mapping[str, Any]
+    new_id: str | None = None
+
+
 def insert_rows(
     session: Session,
     table: Table,
@@ -59,6 +73,7 @@ def insert_rows(
     new_id: str | None = None,
     skip_conflicts_on: Sequence[str] = (),
     returning: Sequence[str] = (),
+    followers: Sequence[Follower] = (),
 ) -> list[Row[Any]]:
     """Insert ``rows`` (each with the same columns) in their order. ``same``: columns whose value is
     one for every row, sent once rather than on each row. ``new_id``: a column given a new random
@@ -66,23 +81,37 @@ def insert_rows(
     Python or crosses the wire).
     With ``skip_conflicts_on`` (the columns of a unique constraint) a row whose key is taken, or being
     taken by a concurrent transaction, is skipped (``ON CONFLICT … DO NOTHING``; PostgreSQL waits for
-    that transaction first). ``returning``: those columns of the rows inserted."""
+    that transaction first). ``returning``: those columns of the rows inserted (and any column a
+    follower takes). ``followers``: rows each inserted row brings into other tables, written by the
+    same statement on PostgreSQL (a skipped row brings none)."""
     if not rows:
         return []
     same = dict(same or {})
     if session.get_bind().dialect.name == "postgresql":
-        if not (same or new_id or skip_conflicts_on or returning):
+        if not (same or new_id or skip_conflicts_on or returning or followers):
             _copy(session, table, list(rows[0]), rows)
             return []
-        return _staged(session, table, rows, same, new_id, skip_conflicts_on, returning)
+        plan = _Plan(
+            table, tuple(rows[0]), tuple(same), new_id, tuple(skip_conflicts_on), tuple(returning), tuple(followers)
+        )
+        return _staged(session, plan, rows, same)
     full = [{**same, **({new_id: uuid.uuid4()} if new_id else {}), **row} for row in rows]
     sqlite = sqlite_insert(table)
     if skip_conflicts_on:
         sqlite = sqlite.on_conflict_do_nothing(index_elements=[table.c[n] for n in skip_conflicts_on])
-    if returning:
-        return list(session.execute(sqlite.returning(*(table.c[n] for n in returning)), full))
-    session.execute(insert(table) if not skip_conflicts_on else sqlite, full)
-    return []
+    wanted = list(dict.fromkeys([*returning, *(f.takes[1] for f in followers)]))
+    if not wanted:
+        session.execute(insert(table) if not skip_conflicts_on else sqlite, full)
+        return []
+    inserted = list(session.execute(sqlite.returning(*(table.c[n] for n in wanted)), full))
+    for f in followers:
+        follows = [
+            {**f.values, **({f.new_id: uuid.uuid4()} if f.new_id else {}), f.takes[0]: row._mapping[f.takes[1]]}
+            for row in inserted
+        ]
+        if follows:
+            session.execute(insert(f.table), follows)
+    return inserted
 
 
 def among(
@@ -98,59 +127,90 @@ def among(
 _STAGES: dict[tuple[str, tuple[str, ...]], Table] = {}  # the temporary tables' Core descriptions
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What a staged insert is: its table, the columns of its rows, the names of its shared values,
+    its new id, conflict key and returned columns, and its followers."""
+
+    table: Table
+    names: tuple[str, ...]
+    same: tuple[str, ...]
+    new_id: str | None
+    keys: tuple[str, ...]
+    returning: tuple[str, ...]
+    followers: tuple[Follower, ...]
+
+    @property
+    def key(self) -> tuple[Any, ...]:
+        """Of its statement: everything but the values."""
+        follow = tuple((f.table.name, f.takes, tuple(f.values), f.new_id) for f in self.followers)
+        return (self.table.name, self.names, self.same, self.new_id, self.keys, self.returning, follow)
+
+
 def _staged(
-    session: Session,
-    table: Table,
-    rows: Sequence[Mapping[str, Any]],
-    same: Mapping[str, Any],
-    new_id: str | None,
-    keys: Sequence[str],
-    returning: Sequence[str],
+    session: Session, plan: _Plan, rows: Sequence[Mapping[str, Any]], same: Mapping[str, Any]
 ) -> list[Row[Any]]:
     """``COPY`` the rows into a temporary table of their columns (one per connection and column
     set), then one statement empties it into ``table`` — ``WITH staged AS (DELETE … RETURNING)
     INSERT … SELECT`` — adding the ``same`` values and new ids, ``ORDER BY`` the key ``ON CONFLICT
-    DO NOTHING``. In key order, so two transactions claiming overlapping keys take them in the same
-    order and never wait for each other crosswise (no deadlock). Emptied as it is read, so a second
-    call in the same transaction finds it empty."""
-    names = list(rows[0])
-    stage = _stage(session, table, names)
-    _copy(session, table, names, rows, into=stage.name)
-    key = (stage.name, table.name, tuple(names), tuple(same), new_id, tuple(keys), tuple(returning))
-    stmt = _STATEMENTS.get(key)
+    DO NOTHING``, and the followers of the rows it inserted from its ``RETURNING``. In key order, so
+    two transactions claiming overlapping keys take them in the same order and never wait for each
+    other crosswise (no deadlock). Emptied as it is read, so a second call in the same transaction
+    finds it empty."""
+    stage = _stage(session, plan.table, list(plan.names))
+    _copy(session, plan.table, list(plan.names), rows, into=stage.name)
+    stmt = _STATEMENTS.get(plan.key)
     if stmt is None:
-        stmt = _STATEMENTS[key] = _from_stage(stage, table, names, list(same), new_id, keys, returning)
-    result = session.connection().execute(stmt, {f"same_{n}": v for n, v in same.items()})
-    return list(result) if returning else []
+        stmt = _STATEMENTS[plan.key] = _from_stage(stage, plan)
+    params = {f"same_{n}": v for n, v in same.items()}
+    for i, f in enumerate(plan.followers):
+        params |= {f"follower{i}_{n}": v for n, v in f.values.items()}
+    result = session.connection().execute(stmt, params)
+    return list(result) if plan.returning or plan.followers else []
 
 
 # The insert from each stage, built once (building it and computing its cache key per call showed in
-# the profile of a batch); the shared values are bound by name, ``same_<column>``.
+# the profile of a batch); the shared values are bound by name, ``same_<column>`` and, for the
+# followers, ``follower<i>_<column>``.
 _STATEMENTS: dict[tuple[Any, ...], Executable] = {}
 
 
-def _from_stage(
-    stage: Table,
-    table: Table,
-    names: list[str],
-    same: list[str],
-    new_id: str | None,
-    keys: Sequence[str],
-    returning: Sequence[str],
-) -> Executable:
+def _from_stage(stage: Table, plan: _Plan) -> Executable:
+    table = plan.table
     staged = delete(stage).returning(*stage.c).cte("staged")
-    columns = [*([new_id] if new_id else []), *same, *names]
+    columns = [*([plan.new_id] if plan.new_id else []), *plan.same, *plan.names]
     values: list[ColumnElement[Any]] = [
-        *([func.gen_random_uuid()] if new_id else []),
-        *(cast(bindparam(f"same_{n}", type_=table.c[n].type), _unbounded(table.c[n].type)) for n in same),
-        *(staged.c[n] for n in names),
+        *([func.gen_random_uuid()] if plan.new_id else []),
+        *(_shared(f"same_{n}", table.c[n]) for n in plan.same),
+        *(staged.c[n] for n in plan.names),
     ]
-    order = [staged.c[k] for k in keys if k in staged.c]  # a key column in ``same`` orders nothing
+    order = [staged.c[k] for k in plan.keys if k in staged.c]  # a key column in ``same`` orders nothing
     source = select(*values).select_from(staged).order_by(*order)
     stmt = pg_insert(table).from_select(columns, source).add_cte(staged)
-    if keys:
-        stmt = stmt.on_conflict_do_nothing(index_elements=[table.c[k] for k in keys])
-    return stmt.returning(*(table.c[n] for n in returning)) if returning else stmt
+    if plan.keys:
+        stmt = stmt.on_conflict_do_nothing(index_elements=[table.c[k] for k in plan.keys])
+    if not plan.followers:
+        return stmt.returning(*(table.c[n] for n in plan.returning)) if plan.returning else stmt
+    wanted = list(dict.fromkeys([*plan.returning, *(f.takes[1] for f in plan.followers)]))
+    inserted = stmt.returning(*(table.c[n] for n in wanted)).cte("inserted")
+    follow = [_follower(i, f, inserted) for i, f in enumerate(plan.followers)]
+    return select(*(inserted.c[n] for n in wanted)).add_cte(*follow)
+
+
+def _follower(i: int, f: Follower, inserted: CTE) -> CTE:
+    """``INSERT INTO <follower table> SELECT … FROM inserted``, as a CTE of the insert it follows."""
+    columns = [*([f.new_id] if f.new_id else []), *f.values, f.takes[0]]
+    values: list[ColumnElement[Any]] = [
+        *([func.gen_random_uuid()] if f.new_id else []),
+        *(_shared(f"follower{i}_{n}", f.table.c[n]) for n in f.values),
+        inserted.c[f.takes[1]],
+    ]
+    return insert(f.table).from_select(columns, select(*values).select_from(inserted)).cte(f"follower{i}")
+
+
+def _shared(name: str, column: Column[Any]) -> ColumnElement[Any]:
+    """A value shared by every row, bound once as ``name`` and cast to its column's type."""
+    return cast(bindparam(name, type_=column.type), _unbounded(column.type))
 
 
 def _unbounded(type_: TypeEngine[Any]) -> TypeEngine[Any]:

@@ -13,7 +13,6 @@ outbox events, all flushed together so they commit or roll back as one.
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Sequence
 from typing import Any, cast
 
 from sqlalchemy import Table
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from governance_api.core import errors
 from governance_api.core.actor import Actor
-from governance_api.core.bulk import insert_rows
+from governance_api.core.bulk import Follower
 from governance_api.core.machine import Action, Activity, AggT, Item, StateMachine, Step, WriteContext, guard_codes
 from governance_api.core.schemas import parse
 from governance_api.models.base import AggregateMixin, utcnow
@@ -147,19 +146,16 @@ def record_creation(
     return _record(session, machine, "create", None, {}, ctx)
 
 
-def record_creations(
-    session: Session, machine: StateMachine[AggT], ids: Sequence[uuid.UUID], like: AggT, actor: Actor, now: dt.datetime
-) -> None:
-    """History and outbox of the ``create`` of many new aggregates already inserted in bulk (Core
-    statements, no unit of work), which start alike: exactly the rows ``record_creation`` writes for
-    one — ``seq`` 1, action ``create``, the machine's facets after, the ``<machine>.create`` event —
-    in two statements. ``like`` is a transient aggregate (never added to the session) holding the
-    values the new ones were inserted with that the machine's facets read (a dispute's level)."""
+def creation_followers(
+    machine: StateMachine[AggT], like: AggT, actor: Actor, now: dt.datetime
+) -> tuple[Follower, Follower]:
+    """History and outbox of the ``create`` of each aggregate a bulk insert (``core.bulk``, no unit
+    of work) inserts, as rows that follow each inserted one (its ``id``): exactly the rows
+    ``record_creation`` writes for one — ``seq`` 1, action ``create``, the machine's facets after,
+    the ``<machine>.create`` event — written by the insert's own statement on PostgreSQL. ``like``
+    is a transient aggregate (never added to the session) holding the values the new ones are
+    inserted with that the machine's facets read (a dispute's level)."""
     after = machine.facets(like) if machine.facets else {}
-    # Every row alike but for its aggregate: those values go once, the ids are the server's
-    # (``core.bulk``: Core statements, not the ORM's unit of work, which costs more per row than
-    # the statement itself).
-    aggregates = [{"aggregate_id": aggregate_id} for aggregate_id in ids]
     history = {
         "aggregate_type": machine.name,
         "seq": 1,
@@ -179,8 +175,10 @@ def record_creations(
         "created_at": now,
         "published_at": None,
     }
-    insert_rows(session, cast(Table, TransitionRecord.__table__), aggregates, same=history, new_id="id")
-    insert_rows(session, cast(Table, OutboxEvent.__table__), aggregates, same=event, new_id="id")
+    return (
+        Follower(cast(Table, TransitionRecord.__table__), ("aggregate_id", "id"), history, new_id="id"),
+        Follower(cast(Table, OutboxEvent.__table__), ("aggregate_id", "id"), event, new_id="id"),
+    )
 
 
 def touch(session: Session, aggregate: AggregateMixin) -> None:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from governance_api.core import errors
 from governance_api.core.actor import Actor
-from governance_api.core.transitions import record_creation, record_creations
+from governance_api.core.transitions import creation_followers, record_creation
 from governance_api.disputes import repository as repo
 from governance_api.disputes.machine import CREATE_ROLES, DISPUTE_MACHINE
 from governance_api.disputes.vocab import Channel, Level, PartyRole
@@ -230,7 +230,9 @@ def register_many(session: Session, actor: Actor, intakes: Sequence[Intake]) -> 
         "created_at": now,
         "updated_at": now,
     }
-    created = repo.claim_feed_disputes(session, rows, alike)
+    like = Dispute(level=Level.community.value)  # every new dispute starts there
+    history_and_event = creation_followers(DISPUTE_MACHINE, like, actor, now)
+    created = repo.claim_feed_disputes(session, rows, alike, history_and_event)
     repo.insert_parties(
         session,
         [
@@ -246,6 +248,4 @@ def register_many(session: Session, actor: Actor, intakes: Sequence[Intake]) -> 
             for seq, p in enumerate(parties[external_id])
         ],
     )
-    like = Dispute(level=Level.community.value)  # every new dispute starts there
-    record_creations(session, DISPUTE_MACHINE, list(created.values()), like, actor, now)
     return created

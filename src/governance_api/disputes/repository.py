@@ -11,7 +11,7 @@ from sqlalchemy import ColumnElement, Select, Table, and_, case, exists, func, l
 from sqlalchemy.orm import Session, defer, joinedload, lazyload, raiseload
 
 from governance_api.core.actor import Actor
-from governance_api.core.bulk import insert_rows
+from governance_api.core.bulk import Follower, insert_rows
 from governance_api.core.scope import under_any, within_roles
 from governance_api.disputes.vocab import Level
 from governance_api.models.base import UTCDateTime
@@ -186,11 +186,12 @@ def by_tracking_code(session: Session, code: str) -> Dispute | None:
 
 
 def claim_feed_disputes(
-    session: Session, rows: Sequence[dict[str, Any]], alike: dict[str, Any]
+    session: Session, rows: Sequence[dict[str, Any]], alike: dict[str, Any], followers: Sequence[Follower]
 ) -> dict[str, uuid.UUID]:
     """Insert feed disputes (``rows``: each one's own columns; ``alike``: the values all share; the
     ids are new) except those whose (channel, external_id) is recorded or being recorded by another
-    transaction; the inserted ones' ids by external id. The rows inserted in external id order."""
+    transaction, each inserted one with its ``followers`` (its history row and event); the inserted
+    ones' ids by external id. The rows inserted in external id order."""
     table = cast(Table, Dispute.__table__)
     inserted = insert_rows(
         session,
@@ -200,6 +201,7 @@ def claim_feed_disputes(
         new_id="id",
         skip_conflicts_on=("channel", "external_id"),
         returning=("id", "external_id"),
+        followers=followers,
     )
     return {row.external_id: row.id for row in inserted}
 
