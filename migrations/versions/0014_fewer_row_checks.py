@@ -31,7 +31,7 @@ UNIT_CHECK = "org_unit_id = COALESCE(grid_id, community_id)"
 def upgrade() -> None:
     with op.batch_alter_table("disputes", schema=None) as batch_op:
         batch_op.drop_constraint("fk_disputes_org_unit_id_org_units", type_="foreignkey")
-        batch_op.create_check_constraint("ck_disputes_unit_is_grid_or_community", UNIT_CHECK)
+        batch_op.create_check_constraint(op.f("ck_disputes_unit_is_grid_or_community"), UNIT_CHECK)
     with op.batch_alter_table("work_orders", schema=None) as batch_op:
         batch_op.drop_constraint("fk_work_orders_received_by_id_users", type_="foreignkey")
         batch_op.drop_constraint("uq_work_orders_dispute_id", type_="unique")
@@ -78,5 +78,5 @@ def downgrade() -> None:
         batch_op.create_unique_constraint("uq_work_orders_dispute_id", ["dispute_id"])
         batch_op.create_foreign_key("fk_work_orders_received_by_id_users", "users", ["received_by_id"], ["id"])
     with op.batch_alter_table("disputes", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_disputes_unit_is_grid_or_community", type_="check")
+        batch_op.drop_constraint(op.f("ck_disputes_unit_is_grid_or_community"), type_="check")
         batch_op.create_foreign_key("fk_disputes_org_unit_id_org_units", "org_units", ["org_unit_id"], ["id"])
