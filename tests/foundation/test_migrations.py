@@ -12,9 +12,13 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import CheckConstraint, Column, MetaData, String, Uuid, bindparam, create_engine, inspect, text
 from sqlalchemy.exc import IntegrityError
 
+from governance_api.db import Database
 from governance_api.migrate import alembic_config, upgrade
 from governance_api.models import Base
+from governance_api.models.base import utcnow
+from governance_api.models.disputes import Dispute
 from governance_api.settings import Settings
+from world import World
 
 
 def _diff(settings: Settings) -> list[Any]:
@@ -189,3 +193,34 @@ def test_check_constraints_match_the_models(settings: Settings) -> None:
             assert found == declared, table.name
     finally:
         engine.dispose()
+
+
+def test_a_patrol_finding_becomes_one_dispute_and_disputes_without_one_are_many(db: Database, world: World) -> None:
+    """Since 0015 the unique index holds only the disputes that have a patrol finding: a second
+    dispute naming the same finding is still refused; any number name none."""
+    finding = uuid.uuid4()
+
+    def dispute(n: int, patrol_finding_id: uuid.UUID | None) -> Dispute:
+        unit = world.units["C1"]
+        return Dispute(
+            id=uuid.uuid4(),
+            community_id=unit,
+            org_unit_id=unit,
+            scope_path=world.paths["C1"],
+            channel="walk_in",
+            category="neighbor",
+            title="t",
+            description="d",
+            tracking_code=f"TRACK{n:011d}",
+            level="community",
+            level_entered_at=utcnow(),
+            state="reported",
+            patrol_finding_id=patrol_finding_id,
+        )
+
+    with db.session(write=True) as s:
+        s.add_all([dispute(1, finding), dispute(2, None), dispute(3, None)])
+        s.commit()
+        s.add(dispute(4, finding))
+        with pytest.raises(IntegrityError):
+            s.commit()

@@ -7,7 +7,19 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance_api.models.base import AggregateMixin, Base, IdMixin, utcnow
@@ -41,6 +53,21 @@ class Dispute(AggregateMixin, Base):
         # The dispute's unit is its grid or its community, both foreign keys already; a check ties it
         # to them instead of a third foreign key, whose lookup every insert paid (migration 0014).
         CheckConstraint("org_unit_id = COALESCE(grid_id, community_id)", name="unit_is_grid_or_community"),
+        # Of the disputes that have one: most never do (a feed's, one from a patrol until screened),
+        # and an index of only those is not written when they are inserted (migration 0015).
+        Index(
+            "uq_disputes_patrol_finding_id",
+            "patrol_finding_id",
+            unique=True,
+            postgresql_where=text("patrol_finding_id IS NOT NULL"),
+            sqlite_where=text("patrol_finding_id IS NOT NULL"),
+        ),
+        Index(
+            "ix_disputes_risk_level",
+            "risk_level",
+            postgresql_where=text("risk_level IS NOT NULL"),
+            sqlite_where=text("risk_level IS NOT NULL"),
+        ),
     )
 
     org_unit_id: Mapped[uuid.UUID] = mapped_column(index=True)  # the mixin's, without its foreign key
@@ -66,7 +93,7 @@ class Dispute(AggregateMixin, Base):
     asked_party: Mapped[str | None] = mapped_column(Text)
     asked_neighbors: Mapped[str | None] = mapped_column(Text)
     asked_related_parties: Mapped[str | None] = mapped_column(Text)
-    risk_level: Mapped[str | None] = mapped_column(String(16), index=True)
+    risk_level: Mapped[str | None] = mapped_column(String(16))  # set by screening; indexed once set
     track: Mapped[str | None] = mapped_column(String(32))
     group_dispute: Mapped[bool] = mapped_column(Boolean, default=False)
     multi_department: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -78,7 +105,7 @@ class Dispute(AggregateMixin, Base):
     # Where a dispute turned from a grid patrol's 矛盾纠纷线索 came from. No foreign key on purpose:
     # the patrol finding names the dispute (``patrol_findings.dispute_id``, a foreign key), so the
     # tables depend one way only and disputes know nothing of the patrols' tables.
-    patrol_finding_id: Mapped[uuid.UUID | None] = mapped_column(unique=True)
+    patrol_finding_id: Mapped[uuid.UUID | None] = mapped_column()  # unique among those set
 
     parties: Mapped[list["DisputeParty"]] = relationship(
         lazy="selectin", order_by="DisputeParty.seq", cascade="all, delete-orphan"
