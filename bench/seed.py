@@ -199,7 +199,6 @@ def _dispute_batch(
         )
         parties.append(
             {
-                "id": uuid.uuid4(),
                 "dispute_id": dispute_id,
                 "seq": 1,
                 "name": "张三",
