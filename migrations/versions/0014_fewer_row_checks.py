@@ -8,8 +8,8 @@
   ``external_id``, ``received_by_id`` and ``received_at`` were the dispute's ``channel``,
   ``external_id``, ``created_by_id`` and ``created_at`` again, with a unique index and a foreign key
   of their own; they go.
-- ``dispute_parties`` is keyed by (dispute, seq), the order a dispute's parties are read in, rather
-  than by an id of its own that nothing reads, with an index of the dispute beside it.
+- ``dispute_parties`` is keyed by (dispute, seq), the order a dispute's parties are read in: its id,
+  which nothing read, and its index of the dispute, which the new key serves, go.
 
 Revision ID: 0014_fewer_row_checks
 Revises: 0013_fewer_indexes

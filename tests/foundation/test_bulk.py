@@ -27,12 +27,13 @@ from sqlalchemy import (
     Uuid,
     func,
     select,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, DBAPIError
 from sqlalchemy.types import TypeEngine
 
-from governance_api.core.bulk import Follower, _binary, insert_rows
+from governance_api.core.bulk import Follower, _binary, _fits, insert_rows
 from governance_api.db import Database
 from governance_api.models.base import UTCDateTime
 from governance_api.models.records import OutboxEvent, TransitionRecord
@@ -249,3 +250,68 @@ def test_followers_of_two_inserts_in_one_transaction_take_their_own_values(db: D
     events = _events(db)
     assert sorted(e.kind for e in events) == ["first"] * 2 + ["second"] * 3
     assert all(by_id[e.aggregate_id] == e.kind for e in events)
+
+
+def test_an_integer_too_large_for_its_column_is_refused_not_wrapped(db: Database, dialect: str) -> None:
+    """psycopg's binary form of an int4 would wrap 3 000 000 000 to a negative number: such a batch
+    goes as text, and the server refuses it."""
+    if dialect != "postgresql":
+        pytest.skip("SQLite keeps an integer of any size")
+    row = shared(id=uuid.uuid4(), aggregate_id=uuid.uuid4(), seq=3_000_000_000)
+    with db.session(write=True) as s, pytest.raises(DataError):
+        insert_rows(s, TABLE, [row])
+    assert rows(db) == []
+
+
+def test_integers_and_booleans_that_do_not_fit_their_binary_form_go_as_text(db: Database, dialect: str) -> None:
+    if dialect != "postgresql":
+        pytest.skip("the binary COPY is PostgreSQL's")
+    probe = Table(
+        "bulk_flags",
+        MetaData(),
+        Column("id", Integer, primary_key=True),
+        Column("flag", Boolean),
+        Column("n", SmallInteger),
+    )
+    with db.session(write=True) as s:
+        probe.create(s.connection())
+        insert_rows(s, probe, [{"id": 1, "flag": "false", "n": 7}, {"id": 2, "flag": True, "n": None}])
+        s.commit()
+        assert s.execute(select(probe.c.flag).order_by(probe.c.id)).scalars().all() == [False, True]
+        with pytest.raises(DataError):  # 40 000 is no int2: refused, not wrapped to -25 536
+            insert_rows(s, probe, [{"id": 3, "flag": None, "n": 40_000}])
+
+
+@pytest.mark.parametrize(
+    ("values", "type_", "fits"),
+    [
+        ([1, None, -(1 << 31)], "int4", True),
+        ([1 << 31], "int4", False),
+        ([-(1 << 15) - 1], "int2", False),
+        ([True], "int4", False),  # a boolean is no integer here
+        ([1 << 63], "int8", False),
+        ([True, False, None], "bool", True),
+        (["false"], "bool", False),
+        ([0], "bool", False),
+        (["anything"], "text", True),
+    ],
+)
+def test_what_fits_a_binary_form(values: list[Any], type_: str, fits: bool) -> None:
+    assert _fits([{"c": v} for v in values], ["c"], [type_]) is fits
+
+
+def test_a_connection_lost_in_a_copy_is_flagged_invalidated(db: Database, dialect: str) -> None:
+    """The server ends the session's connection; the COPY's error says the connection was lost (a
+    503, not a 500) and the pool does not hand that connection out again."""
+    if dialect != "postgresql":
+        pytest.skip("a COPY is PostgreSQL's")
+    with db.session(write=True) as s:
+        pid = s.scalar(text("SELECT pg_backend_pid()"))
+        with db.engine.connect() as other:
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        with pytest.raises(DBAPIError) as lost:
+            insert_rows(s, TABLE, [shared(id=uuid.uuid4(), aggregate_id=uuid.uuid4())])
+        assert lost.value.connection_invalidated
+        s.rollback()
+    with db.session(write=False) as s:  # a new connection
+        assert s.scalar(text("SELECT 1")) == 1

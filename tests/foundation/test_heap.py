@@ -25,8 +25,10 @@ def test_a_settling_app_freezes_the_heap_once_started(unfrozen: None, settings: 
     app = create_app(settings, db, settle_heap=True)
     assert gc.get_freeze_count() == 0  # built, not yet started
     with TestClient(app) as client:
-        # everything alive at startup: the app's routes and schemas alone are tens of thousands
-        assert gc.get_freeze_count() > 50_000
+        # everything alive at startup is frozen; the collector's generations hold only what was
+        # made since (the test client's own objects), a small fraction of it
+        frozen = gc.get_freeze_count()
+        assert frozen > 0 and len(gc.get_objects()) < frozen // 10
         assert client.get("/healthz").status_code == 200
 
 

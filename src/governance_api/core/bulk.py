@@ -10,7 +10,8 @@ dumper (measured: bench/RESULTS.md, 2026-12-01). On SQLite, a plain Core insert 
 
 import uuid
 import zlib
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -225,13 +226,12 @@ def _stage(session: Session, table: Table, names: list[str]) -> Table:
     another caller's set of columns gets a table of its own; emptied at commit in any case."""
     name = f"stage_{table.name}_{zlib.crc32(','.join(names).encode()):08x}"
     columns = ", ".join(f'"{n}"' for n in names)
-    driver = session.connection().connection.driver_connection
-    assert driver is not None
-    with driver.cursor() as cursor:
-        cursor.execute(
-            f'CREATE TEMP TABLE IF NOT EXISTS "{name}" ON COMMIT DELETE ROWS '
-            f'AS SELECT {columns} FROM "{table.name}" WITH NO DATA'
-        )
+    create = (
+        f'CREATE TEMP TABLE IF NOT EXISTS "{name}" ON COMMIT DELETE ROWS '
+        f'AS SELECT {columns} FROM "{table.name}" WITH NO DATA'
+    )
+    with _driver(session, create) as cursor:
+        cursor.execute(create)
     stage = _STAGES.get((name, tuple(names)))
     if stage is None:
         stage = Table(name, MetaData(), *(Column(n, table.c[n].type) for n in names))
@@ -243,26 +243,57 @@ def _copy(
     session: Session, table: Table, names: list[str], rows: Sequence[Mapping[str, Any]], into: str | None = None
 ) -> None:
     """``COPY`` the rows in, in the session's transaction: in PostgreSQL's binary format when every
-    column's type has a binary form here (``_BINARY``), which costs psycopg about half the CPU of the
-    text format and spares the server parsing ids and times from text. The values go to the driver
-    as they are (the columns' Python-side conversions do not run): times must be aware, JSON is
-    wrapped here. An error of the driver is raised as SQLAlchemy's (``DataError``, ``IntegrityError``,
-    …), as for any other statement."""
-    json_columns = {n for n in names if isinstance(table.c[n].type, JSON)}
+    column's type has a binary form here (``_binary``) and every integer and boolean fits it
+    (``_fits``), which costs psycopg about half the CPU of the text format and spares the server
+    parsing ids and times from text; else as text. The values go to the driver as they are (the
+    columns' Python-side conversions do not run): ids are UUIDs, times aware, JSON is wrapped here."""
+    json_columns = {n for n in names if isinstance(_impl(table.c[n].type), JSON)}
     types = [_binary(table.c[n].type) for n in names]
-    binary = all(types)
-    driver = session.connection().connection.driver_connection
-    assert driver is not None
+    binary = all(types) and _fits(rows, names, types)
     columns = ", ".join(f'"{n}"' for n in names)
     sql = f'COPY "{into or table.name}" ({columns}) FROM STDIN' + (" (FORMAT BINARY)" if binary else "")
+    with _driver(session, sql) as cursor, cursor.copy(sql) as copy:
+        if binary:
+            copy.set_types(types)
+        for row in rows:
+            copy.write_row([Json(row[n]) if n in json_columns else row[n] for n in names])
+
+
+@contextmanager
+def _driver(session: Session, sql: str) -> Iterator[psycopg.Cursor[Any]]:
+    """A cursor of the session's driver connection, for what has no SQLAlchemy statement (a COPY, a
+    DDL): an error the server raises comes out as SQLAlchemy's would (``DataError``,
+    ``IntegrityError``, …), and a lost connection is invalidated and flagged so (answered 503)."""
+    connection = session.connection()
+    driver = connection.connection.driver_connection
+    assert driver is not None
     try:
-        with driver.cursor() as cursor, cursor.copy(sql) as copy:
-            if binary:
-                copy.set_types(types)
-            for row in rows:
-                copy.write_row([Json(row[n]) if n in json_columns else row[n] for n in names])
-    except psycopg.Error as exc:  # the driver's own: raised as SQLAlchemy raises the others
-        raise DBAPIError.instance(sql, None, exc, psycopg.Error) from exc
+        with driver.cursor() as cursor:
+            yield cursor
+    except psycopg.Error as exc:
+        error: Any = exc  # the dialect's protocol for a DB-API error, which psycopg's is
+        lost = connection.dialect.is_disconnect(error, driver, None)
+        if lost:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(sql, None, exc, psycopg.Error, connection_invalidated=lost) from exc
+
+
+_INT_BOUNDS = {"int2": 1 << 15, "int4": 1 << 31, "int8": 1 << 63}
+
+
+def _fits(rows: Sequence[Mapping[str, Any]], names: list[str], types: list[str]) -> bool:
+    """Whether every integer and boolean value is one its binary form carries as it is: psycopg's
+    binary dumpers wrap an integer too large for its column and take any value as a boolean, where
+    the text format lets the server refuse it. Ids, texts and times of another kind fail in the
+    dumper; they are never mistaken for something else."""
+    for name, type_ in zip(names, types, strict=True):
+        values = [row[name] for row in rows]
+        bound = _INT_BOUNDS.get(type_)
+        if bound is not None and not all(v is None or (type(v) is int and -bound <= v < bound) for v in values):
+            return False
+        if type_ == "bool" and not all(v is None or type(v) is bool for v in values):
+            return False
+    return True
 
 
 # The PostgreSQL type whose binary form psycopg writes for a column of each SQLAlchemy type (a
@@ -280,14 +311,18 @@ _BINARY: tuple[tuple[type[TypeEngine[Any]], str], ...] = (
 
 def _binary(type_: TypeEngine[Any]) -> str:
     """The name ``Copy.set_types`` takes for a column of this type, or "" when it has none here."""
-    if isinstance(type_, TypeDecorator):
-        type_ = type_.impl_instance
+    type_ = _impl(type_)
     if isinstance(type_, Enum):
         return ""
     if isinstance(type_, String):  # Text too
         return "text"
     if isinstance(type_, Uuid):
-        return "uuid" if type_.as_uuid else ""  # ids as Python UUIDs, not strings
+        return "uuid" if type_.as_uuid and type_.native_uuid else ""  # a native uuid, given as Python UUIDs
     if isinstance(type_, DateTime):
         return "timestamptz" if type_.timezone else ""
     return next((name for cls, name in _BINARY if isinstance(type_, cls)), "")
+
+
+def _impl(type_: TypeEngine[Any]) -> TypeEngine[Any]:
+    """The type a column is stored as: a ``TypeDecorator``'s underlying one."""
+    return type_.impl_instance if isinstance(type_, TypeDecorator) else type_

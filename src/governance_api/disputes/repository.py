@@ -191,7 +191,7 @@ def claim_feed_disputes(
     """Insert feed disputes (``rows``: each one's own columns; ``alike``: the values all share; the
     ids are new) except those whose (channel, external_id) is recorded or being recorded by another
     transaction, each inserted one with its ``followers`` (its history row and event); the inserted
-    ones' ids by external id. The rows inserted in external id order."""
+    ones' ids by external id. On PostgreSQL the rows are inserted in external id order."""
     table = cast(Table, Dispute.__table__)
     inserted = insert_rows(
         session,
