@@ -184,6 +184,17 @@ def patrol_between_fields(field: str, message: str, case: Any) -> bool:
     return case.operation.path == "/api/v1/patrols" and (field, message) in PATROL_FIELD_RULES
 
 
+def approval_between_fields(field: str, message: str, case: Any) -> bool:
+    """DOCUMENTED. DOMAIN.md §2 (``approve``): conditions belong to an ``approved_with_conditions``
+    conclusion, so a plain ``approved`` one that carries conditions is 422 on the body — a rule
+    between two fields that each fit the schema, which the schema does not state."""
+    return (
+        case.operation.path == "/api/v1/decisions/{item_id}/actions/approve"
+        and field == "body"
+        and "an 'approved' conclusion carries no conditions" in message
+    )
+
+
 # (field, words of the message) of the governance records' rules on the org tree and between fields.
 GOVERNANCE_FIELD_RULES = (
     ("body.org_unit_id", " sits on a "),  # a 工作小组 on a community, a 工作专班 on a street
@@ -242,6 +253,7 @@ ERROR_RULES: tuple[ErrorRule, ...] = (
     token_form,
     counted_against_the_record,
     patrol_between_fields,
+    approval_between_fields,
     governance_between_fields,
     not_in_the_future,
     time_at_the_calendar_ends,
