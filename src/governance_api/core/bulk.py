@@ -1,8 +1,10 @@
 """Many rows in one statement, for the writes that come in batches (a feed's work orders).
 
-On PostgreSQL the rows go by ``COPY`` (psycopg formats them in C); rows that may conflict, or
-that take values given once for all of them or ids made by the server, are copied into a temporary
-table first and inserted from it (``ON CONFLICT`` for the former). The usual multi-row
+On PostgreSQL the rows go by ``COPY`` (psycopg formats them in C; in the binary format where the
+column types allow); rows that may conflict, or that take values given once for all of them or ids
+made by the server, are copied into a temporary table first and inserted from it (``ON CONFLICT``
+for the former), with the rows each inserted row brings into other tables (``Follower``: its
+history row, its event) written by that same statement. The usual multi-row
 ``VALUES`` (SQLAlchemy's insertmanyvalues) has one placeholder per value, and psycopg parses such a
 statement afresh each time (it caches only short ones): at 500 rows that parsing cost more than
 the insert itself, and arrays per column (``unnest``) spent as much in psycopg's Python array
