@@ -102,7 +102,7 @@ def insert_rows(
     sqlite = sqlite_insert(table)
     if skip_conflicts_on:
         sqlite = sqlite.on_conflict_do_nothing(index_elements=[table.c[n] for n in skip_conflicts_on])
-    wanted = list(dict.fromkeys([*returning, *(f.takes[1] for f in followers)]))
+    wanted = _returned(returning, followers)
     if not wanted:
         session.execute(insert(table) if not skip_conflicts_on else sqlite, full)
         return []
@@ -115,6 +115,11 @@ def insert_rows(
         if follows:
             session.execute(insert(f.table), follows)
     return inserted
+
+
+def _returned(returning: Sequence[str], followers: Sequence[Follower]) -> list[str]:
+    """The columns an insert returns: those asked for, then those its followers take, once each."""
+    return list(dict.fromkeys([*returning, *(f.takes[1] for f in followers)]))
 
 
 def among(
@@ -194,7 +199,7 @@ def _from_stage(stage: Table, plan: _Plan) -> Executable:
         stmt = stmt.on_conflict_do_nothing(index_elements=[table.c[k] for k in plan.keys])
     if not plan.followers:
         return stmt.returning(*(table.c[n] for n in plan.returning)) if plan.returning else stmt
-    wanted = list(dict.fromkeys([*plan.returning, *(f.takes[1] for f in plan.followers)]))
+    wanted = _returned(plan.returning, plan.followers)
     inserted = stmt.returning(*(table.c[n] for n in wanted)).cte("inserted")
     follow = [_follower(i, f, inserted) for i, f in enumerate(plan.followers)]
     return select(*(inserted.c[n] for n in wanted)).add_cte(*follow)
@@ -289,11 +294,12 @@ def _fits(rows: Sequence[Mapping[str, Any]], names: list[str], types: list[str])
     the text format lets the server refuse it. Ids, texts and times of another kind fail in the
     dumper; they are never mistaken for something else."""
     for name, type_ in zip(names, types, strict=True):
-        values = [row[name] for row in rows]
         bound = _INT_BOUNDS.get(type_)
-        if bound is not None and not all(v is None or (type(v) is int and -bound <= v < bound) for v in values):
+        if bound is not None and not all(
+            v is None or (type(v) is int and -bound <= v < bound) for v in (row[name] for row in rows)
+        ):
             return False
-        if type_ == "bool" and not all(v is None or type(v) is bool for v in values):
+        if type_ == "bool" and not all(v is None or type(v) is bool for v in (row[name] for row in rows)):
             return False
     return True
 
