@@ -166,7 +166,9 @@ def counted_against_the_record(field: str, message: str, case: Any) -> bool:
     path = case.operation.path
     if path == "/api/v1/decisions/{item_id}/ballots":
         return message.startswith("ballots would") or " voted " in message or message.endswith("not ballots")
-    return path == "/api/v1/decisions/{item_id}/meetings" and "eligible residents" in message
+    return path == "/api/v1/decisions/{item_id}/meetings" and (
+        "eligible residents" in message or "votes_for + votes_against cannot exceed attendees" in message
+    )
 
 
 PATROL_FIELD_RULES = {
