@@ -58,7 +58,8 @@ def build_engine(settings: Settings) -> Engine:
 
 class Database:
     """Holds the engine and two session factories: reads, and writes (which on SQLite take the
-    write lock at BEGIN). A read session must not write: on PostgreSQL it has no transaction."""
+    write lock at BEGIN). A read session has no transaction on PostgreSQL, so it writes nothing that
+    needs one: only a lone audit row once its reads are over (``disputes.service.get_dispute``)."""
 
     def __init__(self, settings: Settings) -> None:
         self.engine = build_engine(settings)

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from disputes.factories import SCREENING, Disputes
+from governance_api.disputes import repository
 from governance_api.models.disputes import Dispute
 from world import World
 
@@ -210,3 +211,18 @@ def test_idempotent_intake_replays_the_first_answer(client: TestClient, world: W
     changed = client.post("/api/v1/disputes", json=body | {"title": "另一件"}, headers=headers)
     assert changed.status_code == 422 and changed.json()["code"] == "idempotency_key_reuse"
     assert len(client.get("/api/v1/disputes", headers=world.h("jo")).json()["items"]) == 1
+
+
+def test_one_statement_per_shape_binds_each_callers_own_scope(client: TestClient, world: World, d: Disputes) -> None:
+    """``repository.get_visible`` builds its statement once per shape of caller (how many scope and
+    department paths) and binds the caller's values per call: staff of two communities share the
+    statement and still each see only their own community's dispute, whichever reads first."""
+    mine = d.create("staff1")["id"]
+    theirs = d.create("staff2", community_id=str(world.units["C2"]))["id"]
+    built = repository._one.cache_info()
+    for reader, own, other in (("staff1", mine, theirs), ("staff2", theirs, mine), ("staff1", mine, theirs)):
+        assert client.get(f"/api/v1/disputes/{own}", headers=world.h(reader)).status_code == 200
+        assert client.get(f"/api/v1/disputes/{other}", headers=world.h(reader)).status_code == 404
+    now = repository._one.cache_info()
+    assert now.hits - built.hits >= 5  # one statement served all six reads
+    assert now.currsize - built.currsize <= 1

@@ -1,5 +1,6 @@
 """A role held on a unit covers that unit's subtree: ``Actor.holds`` in Python and
-``core.scope.under_any`` / ``within_roles`` in SQL agree."""
+``core.scope.under_any`` / ``within_roles`` in SQL agree, and so does ``under_bound`` (the same test
+with the paths bound per call, for statements built once)."""
 
 import uuid
 
@@ -8,7 +9,7 @@ from sqlalchemy import select
 
 from foundation.conftest import Shared
 from governance_api.core.actor import Actor, Grant, load_actor
-from governance_api.core.scope import under_any, within_roles
+from governance_api.core.scope import like_prefix, path_binds, under_any, under_bound, within_roles
 from governance_api.db import Database
 from governance_api.models.org import OrgUnit
 from governance_api.roles import OrgKind, Role
@@ -33,27 +34,41 @@ def _actor(db: Database, world: World, name: str) -> Actor:
     return actor
 
 
-def _keys_under(db: Database, world: World, paths: list[str]) -> set[str]:
+def _keys_under(db: Database, world: World, paths: list[str], bound: bool = False) -> set[str]:
     by_id = {v: k for k, v in world.units.items()}
     with db.session(write=False) as s:
-        ids = s.scalars(select(OrgUnit.id).where(under_any(OrgUnit.path, paths)))
+        if bound:
+            stmt = select(OrgUnit.id).where(under_bound(OrgUnit.path, "p", len(paths)))
+            ids = s.scalars(stmt, path_binds("p", paths))
+        else:
+            ids = s.scalars(select(OrgUnit.id).where(under_any(OrgUnit.path, paths)))
         return {by_id[i] for i in ids}
 
 
+FORMS = pytest.mark.parametrize("bound", [False, True], ids=["values", "bound"])
+
+
+@FORMS
 @pytest.mark.parametrize("root", list(SUBTREES))
-def test_under_any_matches_the_subtree(shared: Shared, root: str) -> None:
-    assert _keys_under(shared.db, shared.world, [shared.world.paths[root]]) == SUBTREES[root]
+def test_under_any_matches_the_subtree(shared: Shared, root: str, bound: bool) -> None:
+    assert _keys_under(shared.db, shared.world, [shared.world.paths[root]], bound) == SUBTREES[root]
 
 
-def test_under_any_of_several_and_of_none(db: Database, world: World) -> None:
-    assert _keys_under(db, world, [world.paths["C1"], world.paths["S2"]]) == {"C1", "G1", "S2", "C3"}
-    assert _keys_under(db, world, []) == set()
+@FORMS
+def test_under_any_of_several_and_of_none(db: Database, world: World, bound: bool) -> None:
+    assert _keys_under(db, world, [world.paths["C1"], world.paths["S2"]], bound) == {"C1", "G1", "S2", "C3"}
+    assert _keys_under(db, world, [], bound) == set()
 
 
-def test_under_any_escapes_like_wildcards(db: Database, world: World) -> None:
+@FORMS
+def test_under_any_escapes_like_wildcards(db: Database, world: World, bound: bool) -> None:
     """A path is matched literally: ``%`` or ``_`` in it is no wildcard."""
-    assert _keys_under(db, world, ["/%"]) == set()
-    assert _keys_under(db, world, ["_" * 33]) == set()
+    assert _keys_under(db, world, ["/%"], bound) == set()
+    assert _keys_under(db, world, ["_" * 33], bound) == set()
+
+
+def test_like_prefix_escapes_the_wildcards_and_its_escape_character() -> None:
+    assert like_prefix("/a_b%c/") == "//a/_b/%c//%"
 
 
 @pytest.mark.parametrize("root", list(SUBTREES))

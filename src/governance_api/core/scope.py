@@ -1,11 +1,16 @@
 """Scope in SQL: a role held on a unit covers the unit's subtree, matched by materialised-path prefix.
 Repositories add these clauses to their queries, so a record outside the caller's scope is simply
-never loaded (404), not loaded and then refused."""
+never loaded (404), not loaded and then refused.
+
+Two forms of the same test: ``under_any`` puts the caller's paths into the clause as values, for
+queries built per request; ``under_bound`` leaves ``count`` named bind parameters that
+``path_binds`` fills, for a hot query built once per shape and reused (``docs/adding-a-domain.md``,
+"Hot reads")."""
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from sqlalchemy import ColumnElement, false, or_
+from sqlalchemy import ColumnElement, bindparam, false, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from governance_api.core.actor import Actor
@@ -26,6 +31,28 @@ def under_any(path_col: InstrumentedAttribute[str], paths: Iterable[str]) -> Col
     """``path_col`` lies in the subtree of any of ``paths`` (false for none)."""
     clauses = [path_col.startswith(p, autoescape=True) for p in paths]
     return or_(*clauses) if clauses else false()
+
+
+_ESCAPE = "/"
+
+
+def like_prefix(path: str) -> str:
+    """The LIKE pattern of ``path``'s subtree, with LIKE's wildcards and the escape character
+    itself escaped (``ESCAPE '/'``), as ``startswith(..., autoescape=True)`` does."""
+    escaped = path.replace(_ESCAPE, _ESCAPE * 2).replace("%", _ESCAPE + "%").replace("_", _ESCAPE + "_")
+    return escaped + "%"
+
+
+def under_bound(path_col: InstrumentedAttribute[str], name: str, count: int) -> ColumnElement[bool]:
+    """``path_col`` lies in the subtree of any of ``count`` paths bound as ``name_0`` … (false for
+    none); ``path_binds(name, paths)`` gives the values."""
+    clauses = [path_col.like(bindparam(f"{name}_{i}"), escape=_ESCAPE) for i in range(count)]
+    return or_(*clauses) if clauses else false()
+
+
+def path_binds(name: str, paths: Sequence[str]) -> dict[str, str]:
+    """The bind values of ``under_bound(col, name, len(paths))``."""
+    return {f"{name}_{i}": like_prefix(p) for i, p in enumerate(paths)}
 
 
 def within_roles(actor: Actor, path_col: InstrumentedAttribute[str], roles: Iterable[Role]) -> ColumnElement[bool]:

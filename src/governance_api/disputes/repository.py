@@ -5,14 +5,29 @@ import datetime as dt
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Table, and_, case, exists, func, literal, not_, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    literal,
+    not_,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session, defer, joinedload, lazyload, raiseload
 
 from governance_api.core.actor import Actor
 from governance_api.core.bulk import Follower, insert_rows
-from governance_api.core.scope import under_any, within_roles
+from governance_api.core.scope import path_binds, under_bound
 from governance_api.disputes.vocab import Level
 from governance_api.models.base import UTCDateTime
 from governance_api.models.disputes import (
@@ -50,38 +65,62 @@ SCOPE_ROLES = (
 )
 
 
-def visible(actor: Actor) -> ColumnElement[bool]:
-    """Disputes the caller may see: by scope for handling/overseeing roles, its own reports, and the
-    task forces it sits on (as lead, or as an officer of one of the departments)."""
+Shape = tuple[bool, int, int]  # (admin, scope paths, department-officer paths)
+
+
+def _visibility(actor: Actor) -> tuple[Shape, dict[str, Any]]:
+    """Which visibility clause the caller needs (its shape) and the values it binds."""
     if actor.is_admin:
+        return (True, 0, 0), {}
+    scope, officer = actor.paths(SCOPE_ROLES), actor.paths([Role.department_officer])
+    binds = {"me": actor.user_id, **path_binds("scope", scope), **path_binds("officer", officer)}
+    return (False, len(scope), len(officer)), binds
+
+
+@lru_cache(maxsize=64)
+def _visible_clause(admin: bool, n_scope: int, n_officer: int) -> ColumnElement[bool]:
+    if admin:
         return true()
     clauses = [
-        within_roles(actor, Dispute.scope_path, SCOPE_ROLES),
-        Dispute.created_by_id == actor.user_id,
-        Dispute.task_force_lead_id == actor.user_id,
+        under_bound(Dispute.scope_path, "scope", n_scope),
+        Dispute.created_by_id == bindparam("me"),
+        Dispute.task_force_lead_id == bindparam("me"),
     ]
-    officer_paths = actor.paths([Role.department_officer])
-    if officer_paths:
+    if n_officer:
         clauses.append(
             exists().where(
                 TaskForceDepartment.dispute_id == Dispute.id,
-                under_any(TaskForceDepartment.department_path, officer_paths),
+                under_bound(TaskForceDepartment.department_path, "officer", n_officer),
             )
         )
     return or_(*clauses)
 
 
-def get_visible(session: Session, actor: Actor, dispute_id: uuid.UUID, *, lock: bool = False) -> Dispute | None:
-    """One dispute with its parties and task-force departments, in one query (joined, not the
-    models' default ``selectin``, which costs a round trip per collection)."""
+def visible(actor: Actor) -> ColumnElement[bool]:
+    """Disputes the caller may see: by scope for handling/overseeing roles, its own reports, and the
+    task forces it sits on (as lead, or as an officer of one of the departments)."""
+    shape, binds = _visibility(actor)
+    clause = _visible_clause(*shape)
+    return clause.params(binds) if binds else clause
+
+
+@lru_cache(maxsize=128)
+def _one(shape: Shape, lock: bool) -> Select[Dispute]:
     stmt = (
         select(Dispute)
-        .where(Dispute.id == dispute_id, visible(actor))
+        .where(Dispute.id == bindparam("dispute_id"), _visible_clause(*shape))
         .options(joinedload(Dispute.parties), joinedload(Dispute.task_force_departments))
     )
-    if lock:
-        stmt = stmt.with_for_update(of=Dispute)
-    return session.execute(stmt).unique().scalar_one_or_none()
+    return stmt.with_for_update(of=Dispute) if lock else stmt
+
+
+def get_visible(session: Session, actor: Actor, dispute_id: uuid.UUID, *, lock: bool = False) -> Dispute | None:
+    """One dispute with its parties and task-force departments, in one query (joined, not the
+    models' default ``selectin``, which costs a round trip per collection). The statement is built
+    once per shape of caller and bound per call: building it, with its loader options, cost more
+    than running it (bench/RESULTS.md, 2026-12-01 afternoon)."""
+    shape, binds = _visibility(actor)
+    return session.execute(_one(shape, lock), {"dispute_id": dispute_id, **binds}).unique().scalar_one_or_none()
 
 
 def overdue_clause(now: dt.datetime, limits: DisputeTimeLimits, terminal: Collection[str]) -> ColumnElement[bool]:

@@ -98,7 +98,7 @@ def list_disputes(
 
 @router.get("/disputes/{item_id}", response_model=DisputeRead, responses=READ_ERRORS)
 def get_dispute(
-    item_id: DisputeId, response: Response, actor: CurrentActor, session: WriteSession, settings: Limits
+    item_id: DisputeId, response: Response, actor: CurrentActor, session: ReadSession, settings: Limits
 ) -> DisputeRead:
     """One dispute; parties unmasked (and the read audited) for its handlers and the 司法所."""
     read = service.get_dispute(session, actor, item_id, settings.dispute_time_limits)

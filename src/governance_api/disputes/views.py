@@ -1,7 +1,8 @@
 """Read models of disputes for a given caller: labels, ``allowed_actions``, ``overdue``, and the
 parties' personal data masked unless the caller handles the dispute or is the 司法所 over it.
-Every unmasked read of a phone or ID number is audited (``PersonalDataAccess``) in the caller's
-transaction, which is why the routes that return one use a write session."""
+Every unmasked read of a phone or ID number is audited (``PersonalDataAccess``): the row is added to
+the caller's session and committed before the answer leaves (with a transition's own changes, or on
+its own after a GET's read, ``service.get_dispute``)."""
 
 import datetime as dt
 from collections.abc import Sequence
