@@ -226,3 +226,17 @@ def test_one_statement_per_shape_binds_each_callers_own_scope(client: TestClient
     now = repository._one.cache_info()
     assert now.hits - built.hits >= 5  # one statement served all six reads
     assert now.currsize - built.currsize <= 1
+
+
+def test_a_list_statement_serves_every_value_of_its_shape(client: TestClient, world: World, d: Disputes) -> None:
+    """The list query is built once per shape (which filters are set, the caller's visibility) and
+    bound per call: two states, then two communities, through one statement each."""
+    reported, screening = d.reported(), d.screening()
+    other = d.create("staff2", community_id=str(world.units["C2"]))["id"]
+    built = repository._list_statement.cache_info()
+    assert reported in _ids(client, world, state="reported") and screening not in _ids(client, world, state="reported")
+    assert _ids(client, world, state="screening") == {screening}
+    assert other not in _ids(client, world, org_unit_id=str(world.units["C1"]))
+    assert _ids(client, world, org_unit_id=str(world.units["C2"])) == {other}
+    now = repository._list_statement.cache_info()
+    assert now.hits - built.hits >= 3 and now.currsize - built.currsize <= 2

@@ -34,34 +34,37 @@ def _actor(db: Database, world: World, name: str) -> Actor:
     return actor
 
 
-def _keys_under(db: Database, world: World, paths: list[str], bound: bool = False) -> set[str]:
+def _keys_under(db: Database, world: World, paths: list[str], form: str = "values") -> set[str]:
     by_id = {v: k for k, v in world.units.items()}
     with db.session(write=False) as s:
-        if bound:
+        if form == "bound":  # named parameters, filled per call
             stmt = select(OrgUnit.id).where(under_bound(OrgUnit.path, "p", len(paths)))
             ids = s.scalars(stmt, path_binds("p", paths))
+        elif form == "carried":  # the same clause carrying its values
+            carried = under_bound(OrgUnit.path, "p", len(paths), path_binds("p", paths))
+            ids = s.scalars(select(OrgUnit.id).where(carried))
         else:
             ids = s.scalars(select(OrgUnit.id).where(under_any(OrgUnit.path, paths)))
         return {by_id[i] for i in ids}
 
 
-FORMS = pytest.mark.parametrize("bound", [False, True], ids=["values", "bound"])
+FORMS = pytest.mark.parametrize("bound", ["values", "bound", "carried"])
 
 
 @FORMS
 @pytest.mark.parametrize("root", list(SUBTREES))
-def test_under_any_matches_the_subtree(shared: Shared, root: str, bound: bool) -> None:
+def test_under_any_matches_the_subtree(shared: Shared, root: str, bound: str) -> None:
     assert _keys_under(shared.db, shared.world, [shared.world.paths[root]], bound) == SUBTREES[root]
 
 
 @FORMS
-def test_under_any_of_several_and_of_none(db: Database, world: World, bound: bool) -> None:
+def test_under_any_of_several_and_of_none(db: Database, world: World, bound: str) -> None:
     assert _keys_under(db, world, [world.paths["C1"], world.paths["S2"]], bound) == {"C1", "G1", "S2", "C3"}
     assert _keys_under(db, world, [], bound) == set()
 
 
 @FORMS
-def test_under_any_escapes_like_wildcards(db: Database, world: World, bound: bool) -> None:
+def test_under_any_escapes_like_wildcards(db: Database, world: World, bound: str) -> None:
     """A path is matched literally: ``%`` or ``_`` in it is no wildcard."""
     assert _keys_under(db, world, ["/%"], bound) == set()
     assert _keys_under(db, world, ["_" * 33], bound) == set()

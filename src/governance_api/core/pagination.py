@@ -4,12 +4,13 @@ import base64
 import datetime as dt
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import BindParameter, Select, and_, bindparam, or_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from governance_api.core.errors import ValidationFailed
@@ -82,3 +83,43 @@ def paginate(
     rows = rows[: params.limit]
     last = rows[-1]
     return rows, encode_cursor(getattr(last, created_col.key), getattr(last, id_col.key))
+
+
+def keyset_page(
+    stmt: Select[Any],
+    created_col: InstrumentedAttribute[dt.datetime],
+    id_col: InstrumentedAttribute[uuid.UUID],
+    *,
+    after: bool,
+) -> Select[Any]:
+    """``stmt`` one page at a time, newest first, with the page size and (``after``) the cursor's
+    place as bind parameters: the form of ``paginate``'s query for a statement built once per shape
+    and reused (``paginate_bound``)."""
+    if after:
+        created: BindParameter[dt.datetime] = bindparam("after_created")
+        row_id: BindParameter[uuid.UUID] = bindparam("after_id")
+        stmt = stmt.where(or_(created_col < created, and_(created_col == created, id_col < row_id)))
+    return stmt.order_by(created_col.desc(), id_col.desc()).limit(bindparam("page_size"))
+
+
+@dataclass(frozen=True)
+class BoundPage:
+    """A list query built once per shape: ``statement(after)`` (a ``keyset_page``, cached by its
+    repository) and the values this call binds to it."""
+
+    statement: Callable[[bool], Select[Any]]
+    binds: dict[str, Any]
+
+
+def paginate_bound(
+    session: Session, query: BoundPage, created_key: str, id_key: str, params: PageParams
+) -> tuple[list[Any], str | None]:
+    """``paginate`` for a ``BoundPage``: the same pages and cursors."""
+    values = query.binds | {"page_size": params.limit + 1}
+    if params.cursor:
+        values["after_created"], values["after_id"] = decode_cursor(params.cursor)
+    rows = list(session.scalars(query.statement(params.cursor is not None), values))
+    if len(rows) <= params.limit:
+        return rows, None
+    rows = rows[: params.limit]
+    return rows, encode_cursor(getattr(rows[-1], created_key), getattr(rows[-1], id_key))

@@ -8,9 +8,10 @@ queries built per request; ``under_bound`` leaves ``count`` named bind parameter
 "Hot reads")."""
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, false, or_
+from sqlalchemy import BindParameter, ColumnElement, bindparam, false, or_
 from sqlalchemy.orm import InstrumentedAttribute
 
 from governance_api.core.actor import Actor
@@ -43,10 +44,20 @@ def like_prefix(path: str) -> str:
     return escaped + "%"
 
 
-def under_bound(path_col: InstrumentedAttribute[str], name: str, count: int) -> ColumnElement[bool]:
+def bind(name: str, values: Mapping[str, Any] | None, type_: Any = None) -> BindParameter[Any]:
+    """A bind parameter named ``name`` to fill per call, or, given ``values``, one that carries its
+    value (unique, so two clauses built that way never clash in one statement)."""
+    if values is None:
+        return bindparam(name, type_=type_)
+    return bindparam(name, values[name], type_=type_, unique=True)
+
+
+def under_bound(
+    path_col: InstrumentedAttribute[str], name: str, count: int, values: Mapping[str, Any] | None = None
+) -> ColumnElement[bool]:
     """``path_col`` lies in the subtree of any of ``count`` paths bound as ``name_0`` … (false for
-    none); ``path_binds(name, paths)`` gives the values."""
-    clauses = [path_col.like(bindparam(f"{name}_{i}"), escape=_ESCAPE) for i in range(count)]
+    none); ``path_binds(name, paths)`` gives the values, per call or here (``bind``)."""
+    clauses = [path_col.like(bind(f"{name}_{i}", values), escape=_ESCAPE) for i in range(count)]
     return or_(*clauses) if clauses else false()
 
 

@@ -30,7 +30,7 @@ from governance_api.db import Database
 from governance_api.decisions.permissions import filing_open
 from governance_api.delivery.events import CONFIRMATION_DEADLINE, FILING_UNANSWERED, OVERDUE
 from governance_api.disputes.machine import DISPUTE_MACHINE
-from governance_api.disputes.repository import overdue_clause
+from governance_api.disputes.visibility import overdue_clause
 from governance_api.disputes.vocab import JUDICIAL_CONFIRMATION_DAYS, PEOPLES_MEDIATION_LEVELS, AgreementForm
 from governance_api.models.decisions import Decision, Filing
 from governance_api.models.disputes import Agreement, Dispute, JudicialConfirmation

@@ -5,31 +5,26 @@ import datetime as dt
 import uuid
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, cast
 
 from sqlalchemy import (
-    ColumnElement,
+    BindParameter,
     Select,
     Table,
-    and_,
     bindparam,
-    case,
-    exists,
     func,
-    literal,
     not_,
     or_,
     select,
-    true,
 )
 from sqlalchemy.orm import Session, defer, joinedload, lazyload, raiseload
 
 from governance_api.core.actor import Actor
 from governance_api.core.bulk import Follower, insert_rows
-from governance_api.core.scope import path_binds, under_bound
-from governance_api.disputes.vocab import Level
-from governance_api.models.base import UTCDateTime
+from governance_api.core.pagination import BoundPage, keyset_page
+from governance_api.core.scope import like_prefix
+from governance_api.disputes.visibility import Shape, overdue_binds, overdue_template, visibility, visible_template
 from governance_api.models.disputes import (
     Agreement,
     DisposalReport,
@@ -39,76 +34,18 @@ from governance_api.models.disputes import (
     EscalationApplication,
     JudicialConfirmation,
     MediationSession,
-    TaskForceDepartment,
 )
 from governance_api.models.integration import IntegrationClient
 from governance_api.models.org import OrgUnit, User
 from governance_api.models.records import PersonalDataAccess
-from governance_api.roles import Role
 from governance_api.settings import DisputeTimeLimits
-
-# Roles that handle or oversee disputes and so see them by scope; the others (owners_committee,
-# property_manager, resident, integration_client) see only what they reported.
-SCOPE_ROLES = (
-    Role.community_staff,
-    Role.community_secretary,
-    Role.mediator,
-    Role.community_police,
-    Role.legal_adviser,
-    Role.grid_worker,
-    Role.judicial_officer,
-    Role.leader_in_charge,
-    Role.liaison_leader,
-    Role.rule_of_law_leader,
-    Role.political_legal_secretary,
-    Role.department_officer,
-)
-
-
-Shape = tuple[bool, int, int]  # (admin, scope paths, department-officer paths)
-
-
-def _visibility(actor: Actor) -> tuple[Shape, dict[str, Any]]:
-    """Which visibility clause the caller needs (its shape) and the values it binds."""
-    if actor.is_admin:
-        return (True, 0, 0), {}
-    scope, officer = actor.paths(SCOPE_ROLES), actor.paths([Role.department_officer])
-    binds = {"me": actor.user_id, **path_binds("scope", scope), **path_binds("officer", officer)}
-    return (False, len(scope), len(officer)), binds
-
-
-@lru_cache(maxsize=64)
-def _visible_clause(admin: bool, n_scope: int, n_officer: int) -> ColumnElement[bool]:
-    if admin:
-        return true()
-    clauses = [
-        under_bound(Dispute.scope_path, "scope", n_scope),
-        Dispute.created_by_id == bindparam("me"),
-        Dispute.task_force_lead_id == bindparam("me"),
-    ]
-    if n_officer:
-        clauses.append(
-            exists().where(
-                TaskForceDepartment.dispute_id == Dispute.id,
-                under_bound(TaskForceDepartment.department_path, "officer", n_officer),
-            )
-        )
-    return or_(*clauses)
-
-
-def visible(actor: Actor) -> ColumnElement[bool]:
-    """Disputes the caller may see: by scope for handling/overseeing roles, its own reports, and the
-    task forces it sits on (as lead, or as an officer of one of the departments)."""
-    shape, binds = _visibility(actor)
-    clause = _visible_clause(*shape)
-    return clause.params(binds) if binds else clause
 
 
 @lru_cache(maxsize=128)
 def _one(shape: Shape, lock: bool) -> Select[Dispute]:
     stmt = (
         select(Dispute)
-        .where(Dispute.id == bindparam("dispute_id"), _visible_clause(*shape))
+        .where(Dispute.id == bindparam("dispute_id"), visible_template(shape))
         .options(joinedload(Dispute.parties), joinedload(Dispute.task_force_departments))
     )
     return stmt.with_for_update(of=Dispute) if lock else stmt
@@ -119,17 +56,8 @@ def get_visible(session: Session, actor: Actor, dispute_id: uuid.UUID, *, lock: 
     models' default ``selectin``, which costs a round trip per collection). The statement is built
     once per shape of caller and bound per call: building it, with its loader options, cost more
     than running it (bench/RESULTS.md, 2026-12-01 afternoon)."""
-    shape, binds = _visibility(actor)
+    shape, binds = visibility(actor)
     return session.execute(_one(shape, lock), {"dispute_id": dispute_id, **binds}).unique().scalar_one_or_none()
-
-
-def overdue_clause(now: dt.datetime, limits: DisputeTimeLimits, terminal: Collection[str]) -> ColumnElement[bool]:
-    """Not in a ``terminal`` state (the machine's) and at its current level for longer than that
-    level's time limit."""
-    cutoffs = {
-        level.value: literal(now - dt.timedelta(days=getattr(limits, level.value)), UTCDateTime()) for level in Level
-    }
-    return and_(Dispute.state.notin_(terminal), Dispute.level_entered_at < case(cutoffs, value=Dispute.level))
 
 
 @dataclass(frozen=True)
@@ -186,38 +114,81 @@ def party_briefs(session: Session, dispute_ids: Sequence[uuid.UUID]) -> dict[uui
     return out
 
 
-def list_query(
-    actor: Actor, f: DisputeFilters, now: dt.datetime, limits: DisputeTimeLimits, terminal: Collection[str]
-) -> Select[Dispute]:
-    stmt = select(Dispute).where(visible(actor)).options(*_LIST_LOADING)
-    for column, value in (
-        (Dispute.state, f.state),
-        (Dispute.level, f.level),
-        (Dispute.channel, f.channel),
-        (Dispute.category, f.category),
-        (Dispute.risk_level, f.risk_level),
-    ):
-        if value is not None:
-            stmt = stmt.where(column == value)
-    if f.overdue is not None:
-        clause = overdue_clause(now, limits, terminal)
-        stmt = stmt.where(clause if f.overdue else not_(clause))
-    if f.community_id is not None:
-        stmt = stmt.where(Dispute.community_id == f.community_id)  # the community's index, in list order
-    elif f.org_unit_id is not None:
-        stmt = stmt.where(Dispute.org_unit_id == f.org_unit_id)  # a grid: a leaf, so its own disputes
-    elif f.org_unit_path is not None:
-        stmt = stmt.where(Dispute.scope_path.startswith(f.org_unit_path, autoescape=True))
-    if f.created_from is not None:
-        stmt = stmt.where(Dispute.created_at >= f.created_from)
-    if f.created_to is not None:
-        stmt = stmt.where(Dispute.created_at < f.created_to)
-    if f.q:
-        pattern = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+_EQUAL_FILTERS = ("state", "level", "channel", "category", "risk_level")
+_UNIT_FILTERS = ("community_id", "org_unit_id", "org_unit_path")
+
+
+@dataclass(frozen=True)
+class _ListShape:
+    """What changes the list statement's text: the caller's visibility shape and which filters are
+    set (never their values)."""
+
+    visibility: Shape
+    equal: tuple[str, ...]
+    overdue: bool | None
+    unit: str | None
+    since: bool
+    until: bool
+    text: bool
+    terminal: tuple[str, ...]
+
+
+@lru_cache(maxsize=256)
+def _list_statement(shape: _ListShape, after: bool) -> Select[Any]:
+    stmt = select(Dispute).where(visible_template(shape.visibility)).options(*_LIST_LOADING)
+    for name in shape.equal:
+        stmt = stmt.where(getattr(Dispute, name) == bindparam(f"f_{name}"))
+    if shape.overdue is not None:
+        clause = overdue_template(shape.terminal)
+        stmt = stmt.where(clause if shape.overdue else not_(clause))
+    if shape.unit == "community_id":
+        stmt = stmt.where(Dispute.community_id == bindparam("f_unit"))  # the community's index, in list order
+    elif shape.unit == "org_unit_id":
+        stmt = stmt.where(Dispute.org_unit_id == bindparam("f_unit"))  # a grid: a leaf, so its own disputes
+    elif shape.unit == "org_unit_path":
+        stmt = stmt.where(Dispute.scope_path.like(bindparam("f_unit"), escape="/"))
+    if shape.since:
+        stmt = stmt.where(Dispute.created_at >= bindparam("f_since"))
+    if shape.until:
+        stmt = stmt.where(Dispute.created_at < bindparam("f_until"))
+    if shape.text:
+        pattern: BindParameter[str] = bindparam("f_text")
         stmt = stmt.where(
             or_(Dispute.title.ilike(pattern, escape="\\"), Dispute.description.ilike(pattern, escape="\\"))
         )
-    return stmt
+    return keyset_page(stmt, Dispute.created_at, Dispute.id, after=after)
+
+
+def list_query(
+    actor: Actor, f: DisputeFilters, now: dt.datetime, limits: DisputeTimeLimits, terminal: Collection[str]
+) -> BoundPage:
+    """The list page's statement, built once per shape (``_ListShape``), and this call's values."""
+    seen, binds = visibility(actor)
+    equal = tuple(name for name in _EQUAL_FILTERS if getattr(f, name) is not None)
+    binds |= {f"f_{name}": getattr(f, name) for name in equal}
+    if f.overdue is not None:
+        binds |= overdue_binds(now, limits)
+    unit = next((name for name in _UNIT_FILTERS if getattr(f, name) is not None), None)
+    if unit is not None:
+        value = getattr(f, unit)
+        binds["f_unit"] = like_prefix(value) if unit == "org_unit_path" else value
+    if f.created_from is not None:
+        binds["f_since"] = f.created_from
+    if f.created_to is not None:
+        binds["f_until"] = f.created_to
+    if f.q:
+        binds["f_text"] = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    shape = _ListShape(
+        seen,
+        equal,
+        f.overdue,
+        unit,
+        f.created_from is not None,
+        f.created_to is not None,
+        bool(f.q),
+        tuple(terminal),
+    )
+    return BoundPage(partial(_list_statement, shape), binds)
 
 
 def by_tracking_code(session: Session, code: str) -> Dispute | None:

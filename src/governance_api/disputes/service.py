@@ -14,7 +14,7 @@ from governance_api.core import errors
 from governance_api.core.action_routes import Command
 from governance_api.core.actor import Actor
 from governance_api.core.history import history_of
-from governance_api.core.pagination import Page, PageParams, paginate
+from governance_api.core.pagination import Page, PageParams, paginate_bound
 from governance_api.core.schemas import parse, peek
 from governance_api.core.transitions import do_activity, take_action
 from governance_api.disputes import repository as repo
@@ -130,8 +130,8 @@ def list_disputes(
         if unit is None:
             return Page(items=[], next_cursor=None)
         filters = dataclasses.replace(filters, **_unit_filter(unit))
-    stmt = repo.list_query(actor, filters, now, limits, DISPUTE_MACHINE.terminal_states)
-    rows, cursor = paginate(session, stmt, Dispute.created_at, Dispute.id, params)
+    query = repo.list_query(actor, filters, now, limits, DISPUTE_MACHINE.terminal_states)
+    rows, cursor = paginate_bound(session, query, "created_at", "id", params)
     parties = repo.party_briefs(session, [d.id for d in rows])
     return Page(items=[views.list_item(d, parties[d.id], actor, limits, now) for d in rows], next_cursor=cursor)
 

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from governance_api.core.actor import Actor
 from governance_api.core.scope import within_roles
 from governance_api.decisions.repository import visible as decision_visible
-from governance_api.disputes.repository import visible as dispute_visible
+from governance_api.disputes.visibility import visible as dispute_visible
 from governance_api.models.decisions import Decision
 from governance_api.models.disputes import Dispute
 from governance_api.models.meetings import GovernanceMeeting, MeetingAgendaItem, MeetingResolution
