@@ -53,6 +53,23 @@ def configure_logging(level: str) -> None:
     root.propagate = False
 
 
+# The domain routers, each straight onto the app under API_PREFIX.
+API_ROUTERS = (
+    auth_router,
+    org_router,
+    meta_router,
+    decisions_router,
+    disputes_router,
+    evaluations_router,
+    buildings_router,
+    bodies_router,
+    meetings_router,
+    patrols_router,
+    webhooks_router,
+    intake_router,
+)
+
+
 def served_app() -> FastAPI:
     """The application as ``governance-api serve`` runs it, in each of its worker processes."""
     return create_app(settle_heap=True)
@@ -95,20 +112,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *, 
     app.include_router(health_router)
     # Each domain router straight onto the app: a request is matched against one level of routers,
     # not an API router's and then its children's.
-    for router in (
-        auth_router,
-        org_router,
-        meta_router,
-        decisions_router,
-        disputes_router,
-        evaluations_router,
-        buildings_router,
-        bodies_router,
-        meetings_router,
-        patrols_router,
-        webhooks_router,
-        intake_router,
-    ):
+    for router in API_ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
     install_docs(app, f"{API_PREFIX}/docs", f"{API_PREFIX}/openapi.json")
 

@@ -1,18 +1,19 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 
 from governance_api.auth import service
 from governance_api.auth.schemas import TOKEN_FORM_EXAMPLE, GrantType, TokenResponse
 from governance_api.core.deps import CurrentActor, ReadSession, get_database, get_settings
 from governance_api.core.errors import RateLimited
 from governance_api.core.problems import responses
+from governance_api.core.routing import domain_router
 from governance_api.db import Database
 from governance_api.org import service as org_service
 from governance_api.org.schemas import UserRead
 from governance_api.settings import Settings
 
-router = APIRouter(tags=["auth"])
+router = domain_router("auth")
 
 
 @router.post(

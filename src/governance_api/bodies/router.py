@@ -4,7 +4,7 @@ service call per route; member writes are the machine's activities, generated fr
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from governance_api.bodies import service
 from governance_api.bodies.machine import BODY_MACHINE
@@ -17,8 +17,9 @@ from governance_api.core.http import RawBody, set_etag
 from governance_api.core.openapi import raw_body
 from governance_api.core.pagination import Page, Paging
 from governance_api.core.problems import responses
+from governance_api.core.routing import domain_router
 
-router = APIRouter(tags=["bodies"])
+router = domain_router("bodies")
 READ_ERRORS = responses(errors.NotFound)
 
 

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from governance_api.buildings import service
 from governance_api.buildings.schemas import BuildingCreate, BuildingHistoryRead, BuildingRead
@@ -13,8 +13,9 @@ from governance_api.core.http import RawBody, set_etag
 from governance_api.core.openapi import raw_body
 from governance_api.core.pagination import Page, Paging
 from governance_api.core.problems import responses
+from governance_api.core.routing import domain_router
 
-router = APIRouter(tags=["buildings"])
+router = domain_router("buildings")
 READ_ERRORS = responses(errors.NotFound)
 
 

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 from pydantic import BaseModel
 
 from governance_api.core import errors
@@ -17,6 +17,7 @@ from governance_api.core.http import IfMatch, RawBody, set_etag
 from governance_api.core.openapi import inline_body, raw_body
 from governance_api.core.pagination import Page, Paging
 from governance_api.core.problems import responses
+from governance_api.core.routing import domain_router
 from governance_api.core.validators import Time
 from governance_api.decisions import catalog, service
 from governance_api.decisions.machine import DECISION_MACHINE
@@ -38,7 +39,7 @@ from governance_api.decisions.schemas import (
     TallyRead,
 )
 
-router = APIRouter(tags=["decisions"])
+router = domain_router("decisions")
 READ_ERRORS = responses(errors.NotFound)
 
 

@@ -7,7 +7,7 @@ state and role (API.md's order of checks); their schemas are published inline in
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Response
+from fastapi import Depends, Path, Query, Response
 
 from governance_api.core import errors
 from governance_api.core.action_routes import ActivityRoute, add_action_routes, add_activity_routes
@@ -16,6 +16,7 @@ from governance_api.core.http import RawBody, set_etag
 from governance_api.core.openapi import inline_body
 from governance_api.core.pagination import Page, Paging
 from governance_api.core.problems import WRITE_PROBLEMS, responses
+from governance_api.core.routing import domain_router
 from governance_api.core.validators import Time
 from governance_api.disputes import service
 from governance_api.disputes.machine import DISPUTE_MACHINE
@@ -42,7 +43,7 @@ Limits = Annotated[Settings, Depends(get_settings)]
 READ_ERRORS = responses(errors.NotFound)
 WRITE_ERRORS = responses(*WRITE_PROBLEMS)
 
-router = APIRouter(tags=["disputes"])
+router = domain_router("disputes")
 
 DisputeId = Annotated[uuid.UUID, Path(description="The dispute's id")]
 

@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from governance_api.core import errors
 from governance_api.core.action_routes import add_action_routes
@@ -12,11 +12,12 @@ from governance_api.core.http import RawBody, set_etag
 from governance_api.core.openapi import raw_body
 from governance_api.core.pagination import Page, Paging
 from governance_api.core.problems import responses
+from governance_api.core.routing import domain_router
 from governance_api.evaluations import service
 from governance_api.evaluations.machine import EVALUATION_MACHINE
 from governance_api.evaluations.schemas import EvaluationCreate, EvaluationRead, EvaluationState, HistoryRead
 
-router = APIRouter(tags=["evaluations"])
+router = domain_router("evaluations")
 READ_ERRORS = responses(errors.NotFound)
 
 

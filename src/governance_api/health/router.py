@@ -1,15 +1,16 @@
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from fastapi import Depends
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from governance_api.core.deps import get_database
+from governance_api.core.routing import domain_router
 from governance_api.db import Database
 
-router = APIRouter(tags=["health"])
+router = domain_router("health")
 
 
 class Health(BaseModel):

@@ -4,7 +4,7 @@ feed to its channel. HTTP only: the services check the caller's role before read
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import Path
 
 from governance_api.core import errors
 from governance_api.core.deps import CurrentActor, ReadSession, WriteSession
@@ -12,6 +12,7 @@ from governance_api.core.http import JsonBytes, RawBody
 from governance_api.core.openapi import raw_body
 from governance_api.core.pagination import Page
 from governance_api.core.problems import responses
+from governance_api.core.routing import domain_router
 from governance_api.intake import service
 from governance_api.intake.schemas import (
     CategoryMapRead,
@@ -23,7 +24,7 @@ from governance_api.intake.schemas import (
 )
 from governance_api.intake.vocab import FeedChannel
 
-router = APIRouter(tags=["intake"])
+router = domain_router("intake")
 
 WORK_ORDERS_PATH = "/intake/work-orders"
 ChannelPath = Annotated[FeedChannel, Path(description="The feed's channel (a city platform)")]

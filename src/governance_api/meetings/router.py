@@ -6,7 +6,7 @@ body and the service validates it after scope and role (API.md's order)."""
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from governance_api.core import errors
 from governance_api.core.action_routes import ActivityRoute, add_activity_routes
@@ -15,6 +15,7 @@ from governance_api.core.http import RawBody, set_etag
 from governance_api.core.openapi import raw_body
 from governance_api.core.pagination import Page, Paging
 from governance_api.core.problems import responses
+from governance_api.core.routing import domain_router
 from governance_api.core.validators import Time
 from governance_api.meetings import service
 from governance_api.meetings.machine import MEETING_MACHINE
@@ -26,7 +27,7 @@ from governance_api.meetings.schemas import (
 )
 from governance_api.meetings.vocab import GovernanceMeetingKind
 
-router = APIRouter(tags=["meetings"])
+router = domain_router("meetings")
 READ_ERRORS = responses(errors.NotFound)
 
 

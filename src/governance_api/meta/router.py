@@ -2,16 +2,15 @@
 
 from typing import Any
 
-from fastapi import APIRouter
-
 from governance_api.core.deps import CurrentActor
 from governance_api.core.errors import NotFound
 from governance_api.core.problems import responses
+from governance_api.core.routing import domain_router
 from governance_api.machines import MACHINES
 from governance_api.meta.schemas import MachineList, MachineRead, Term, Vocabulary, VocabularyList
 from governance_api.meta.vocabularies import vocabularies
 
-router = APIRouter(tags=["meta"])
+router = domain_router("meta")
 
 
 @router.get("/meta/state-machines", response_model=MachineList, responses=responses())

@@ -1,7 +1,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from governance_api.core.deps import CurrentActor, ReadSession, WriteSession
 from governance_api.core.errors import Duplicate, Forbidden, NotFound
@@ -9,11 +9,12 @@ from governance_api.core.http import RawBody
 from governance_api.core.openapi import raw_body
 from governance_api.core.pagination import Page, Paging
 from governance_api.core.problems import responses
+from governance_api.core.routing import domain_router
 from governance_api.org import service
 from governance_api.org.schemas import OrgUnitCreate, OrgUnitRead, OrgUnitUpdate, UserCreate, UserRead, UserUpdate
 from governance_api.roles import OrgKind
 
-router = APIRouter(tags=["org"])
+router = domain_router("org")
 
 
 @router.post(

@@ -4,7 +4,7 @@ only: parse, call one service function, set headers."""
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Response
+from fastapi import Path, Response
 
 from governance_api.core import errors
 from governance_api.core.action_routes import ActivityRoute, add_activity_routes
@@ -13,6 +13,7 @@ from governance_api.core.http import RawBody, set_etag
 from governance_api.core.openapi import raw_body
 from governance_api.core.pagination import Page, Paging
 from governance_api.core.problems import WRITE_PROBLEMS, responses
+from governance_api.core.routing import domain_router
 from governance_api.core.validators import Day
 from governance_api.patrols import service
 from governance_api.patrols.machine import PATROL_MACHINE
@@ -21,7 +22,7 @@ from governance_api.patrols.schemas import FindingRead, PatrolCreate, PatrolHist
 
 READ_ERRORS = responses(errors.NotFound)
 
-router = APIRouter(tags=["patrols"])
+router = domain_router("patrols")
 
 PatrolId = Annotated[uuid.UUID, Path(description="The patrol's id")]
 

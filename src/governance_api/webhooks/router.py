@@ -4,7 +4,7 @@ route."""
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import Depends, Query, Response
 
 from governance_api.core import errors
 from governance_api.core.deps import CurrentActor, ReadSession, WriteSession, get_settings
@@ -12,6 +12,7 @@ from governance_api.core.http import RawBody
 from governance_api.core.openapi import raw_body
 from governance_api.core.pagination import Page, Paging
 from governance_api.core.problems import responses
+from governance_api.core.routing import domain_router
 from governance_api.settings import Settings
 from governance_api.webhooks import service
 from governance_api.webhooks.schemas import (
@@ -24,7 +25,7 @@ from governance_api.webhooks.schemas import (
 )
 from governance_api.webhooks.vocab import DeliveryStatus
 
-router = APIRouter(tags=["webhooks"])
+router = domain_router("webhooks")
 Config = Annotated[Settings, Depends(get_settings)]
 READ_ERRORS = responses(errors.NotFound, errors.Forbidden)
 WRITE_ERRORS = responses(errors.NotFound, errors.Forbidden, errors.IdempotencyKeyReuse)
