@@ -5,7 +5,7 @@ never loaded (404), not loaded and then refused.
 Two forms of the same test: ``under_any`` puts the caller's paths into the clause as values, for
 queries built per request; ``under_bound`` leaves ``count`` named bind parameters that
 ``path_binds`` fills, for a hot query built once per shape and reused (``docs/adding-a-domain.md``,
-"Hot reads")."""
+"The request path")."""
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
