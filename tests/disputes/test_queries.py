@@ -240,3 +240,10 @@ def test_a_list_statement_serves_every_value_of_its_shape(client: TestClient, wo
     assert _ids(client, world, org_unit_id=str(world.units["C2"])) == {other}
     now = repository._list_statement.cache_info()
     assert now.hits - built.hits >= 3 and now.currsize - built.currsize <= 2
+
+
+def test_an_empty_cursor_is_the_first_page(client: TestClient, world: World, d: Disputes) -> None:
+    made = d.reported()
+    r = client.get("/api/v1/disputes", params={"cursor": ""}, headers=world.h("staff1"))
+    assert r.status_code == 200, r.text
+    assert made in {x["id"] for x in r.json()["items"]}

@@ -5,10 +5,10 @@ import datetime as dt
 import uuid
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from foundation.factories import unit_body
-from governance_api.core.pagination import PageParams, paginate
+from governance_api.core.pagination import BoundPage, PageParams, keyset_page, paginate, paginate_bound
 from governance_api.db import Database
 from governance_api.models.org import OrgUnit
 from world import World
@@ -109,6 +109,58 @@ def test_paginate_helper_directly(db: Database, world: World) -> None:
             if cursor is None:
                 break
     assert sorted(seen) == sorted(world.units.values())
+
+
+def _same_day_units(db: Database, n: int) -> uuid.UUID:
+    """A street with ``n`` communities all created in the same microsecond: ties on created_at."""
+    stamp = dt.datetime(2031, 1, 1, 8, 0, tzinfo=dt.UTC)
+    root = uuid.uuid4()
+    with db.transaction() as s:
+        s.add(OrgUnit(id=root, kind="street", code=f"tie-{root.hex[:8]}", name="r", path=f"/{root.hex}/"))
+        for i in range(n):
+            unit_id = uuid.uuid4()
+            s.add(
+                OrgUnit(
+                    id=unit_id,
+                    kind="community",
+                    code=f"t{i}-{root.hex[:8]}",
+                    name=f"c{i}",
+                    parent_id=root,
+                    path=f"/{root.hex}/{unit_id.hex}/",
+                    created_at=stamp,
+                )
+            )
+    return root
+
+
+def test_paginate_bound_gives_paginates_pages_and_cursors(db: Database, world: World) -> None:
+    """The bound form (a statement built once, cursor and page size as parameters) walks the same
+    pages with the same cursors as ``paginate``, through ties on created_at and an empty cursor."""
+    root = _same_day_units(db, 5)
+    base = select(OrgUnit).where(OrgUnit.parent_id == bindparam("parent"))
+    built = {after: keyset_page(base, OrgUnit.created_at, OrgUnit.id, after=after) for after in (False, True)}
+    query = BoundPage(built.__getitem__, {"parent": root})
+    with db.session(write=False) as s:
+        for first in (None, ""):
+            walks: list[list[tuple[list[uuid.UUID], str | None]]] = [[], []]
+            for walk, run in zip(
+                walks,
+                (
+                    lambda p: paginate(
+                        s, select(OrgUnit).where(OrgUnit.parent_id == root), OrgUnit.created_at, OrgUnit.id, p
+                    ),
+                    lambda p: paginate_bound(s, query, "created_at", "id", p),
+                ),
+                strict=True,
+            ):
+                cursor = first
+                while True:
+                    rows, cursor = run(PageParams(2, cursor))
+                    walk.append(([r.id for r in rows], cursor))
+                    if cursor is None:
+                        break
+            assert walks[0] == walks[1]
+            assert [len(ids) for ids, _ in walks[1]] == [2, 2, 1]
 
 
 def test_walk_users_two_at_a_time(client: TestClient, world: World) -> None:

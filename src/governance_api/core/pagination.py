@@ -10,7 +10,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import BindParameter, Select, and_, bindparam, or_
+from sqlalchemy import BindParameter, Integer, Select, and_, bindparam, or_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from governance_api.core.errors import ValidationFailed
@@ -99,7 +99,7 @@ def keyset_page(
         created: BindParameter[dt.datetime] = bindparam("after_created")
         row_id: BindParameter[uuid.UUID] = bindparam("after_id")
         stmt = stmt.where(or_(created_col < created, and_(created_col == created, id_col < row_id)))
-    return stmt.order_by(created_col.desc(), id_col.desc()).limit(bindparam("page_size"))
+    return stmt.order_by(created_col.desc(), id_col.desc()).limit(bindparam("page_size", type_=Integer))
 
 
 @dataclass(frozen=True)
@@ -115,10 +115,11 @@ def paginate_bound(
     session: Session, query: BoundPage, created_key: str, id_key: str, params: PageParams
 ) -> tuple[list[Any], str | None]:
     """``paginate`` for a ``BoundPage``: the same pages and cursors."""
+    after = bool(params.cursor)  # an empty cursor is no cursor, as in ``paginate``
     values = query.binds | {"page_size": params.limit + 1}
     if params.cursor:
         values["after_created"], values["after_id"] = decode_cursor(params.cursor)
-    rows = list(session.scalars(query.statement(params.cursor is not None), values))
+    rows = list(session.scalars(query.statement(after), values))
     if len(rows) <= params.limit:
         return rows, None
     rows = rows[: params.limit]

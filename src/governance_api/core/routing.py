@@ -4,8 +4,9 @@ FastAPI runs a sync endpoint in the thread pool and then hands its answer to the
 to validate it against the response model; each hand-off wakes a pool thread, which under load
 cost more than the work itself (a sixth of a GET's time, bench/RESULTS.md 2026-12-01 afternoon).
 ``OneHandOffRoute`` gives FastAPI an ``async`` wrapper of the sync endpoint instead: the endpoint
-still runs in the pool (sessions and services stay sync), and the answer it returns, a model it
-has just built, is validated on the event loop, where that costs a few microseconds."""
+still runs in the pool (sessions and services stay sync), and the answer it returns is validated on
+the event loop: a few microseconds for the model a route has just built; a route that returns a
+plain dict (the meta routes' machine descriptions) has it validated there too."""
 
 import functools
 import inspect

@@ -103,10 +103,10 @@ def create_dispute(session: Session, actor: Actor, raw: Any, limits: DisputeTime
 
 
 def get_dispute(session: Session, actor: Actor, dispute_id: uuid.UUID, limits: DisputeTimeLimits) -> DisputeRead:
-    """On a read session: a masked read writes nothing and costs one statement. An unmasked read's
-    audit row is written after the read has ended, in a transaction of its own (on SQLite a write
-    that begins a transaction waits for the lock; one that follows a read in the same transaction
-    can fail outright if another writer committed meanwhile)."""
+    """On a read session: a masked read writes nothing (on PostgreSQL it is one statement). An
+    unmasked read's audit row is written after the read has ended, in a transaction of its own (on
+    SQLite a write that begins a transaction waits for the lock; one that follows a read in the
+    same transaction can fail outright if another writer committed meanwhile)."""
     dispute = _load(session, actor, dispute_id)
     session.commit()  # ends the read; nothing is pending
     read = views.dispute_read(session, dispute, actor, limits, utcnow())
