@@ -75,25 +75,33 @@ def test_page_exactly_full_ends_with_null_cursor(client: TestClient, world: Worl
     assert empty == {"items": [], "next_cursor": None}
 
 
-def test_identical_timestamps_are_ordered_by_id(client: TestClient, world: World, db: Database) -> None:
-    """Rows created in the same microsecond (a batch import) are neither skipped nor repeated."""
+def _same_day_units(db: Database, n: int) -> tuple[uuid.UUID, list[uuid.UUID]]:
+    """A street and ``n`` communities under it, all created in the same microsecond (a batch
+    import): ties on created_at. Returns the street's id and the communities'."""
     stamp = dt.datetime(2030, 1, 1, 8, 0, tzinfo=dt.UTC)
     root = uuid.uuid4()
-    ids = [uuid.uuid4() for _ in range(7)]
+    ids = [uuid.uuid4() for _ in range(n)]
+    tag = root.hex[:8]
     with db.transaction() as s:
-        s.add(OrgUnit(id=root, kind="street", code="same-root", name="r", path=f"/{root.hex}/", created_at=stamp))
+        s.add(OrgUnit(id=root, kind="street", code=f"same-{tag}", name="r", path=f"/{root.hex}/", created_at=stamp))
         for i, unit_id in enumerate(ids):
             s.add(
                 OrgUnit(
                     id=unit_id,
                     kind="community",
-                    code=f"same-{i}",
+                    code=f"same-{tag}-{i}",
                     name=f"c{i}",
                     parent_id=root,
                     path=f"/{root.hex}/{unit_id.hex}/",
                     created_at=stamp,
                 )
             )
+    return root, ids
+
+
+def test_identical_timestamps_are_ordered_by_id(client: TestClient, world: World, db: Database) -> None:
+    """Rows created in the same microsecond (a batch import) are neither skipped nor repeated."""
+    root, ids = _same_day_units(db, 7)
     pages = _walk(client, world.h("sec1"), {"parent_id": str(root)}, 3)
     got = [uuid.UUID(str(x["id"])) for p in pages for x in p]
     assert got == sorted(ids, reverse=True)
@@ -111,32 +119,10 @@ def test_paginate_helper_directly(db: Database, world: World) -> None:
     assert sorted(seen) == sorted(world.units.values())
 
 
-def _same_day_units(db: Database, n: int) -> uuid.UUID:
-    """A street with ``n`` communities all created in the same microsecond: ties on created_at."""
-    stamp = dt.datetime(2031, 1, 1, 8, 0, tzinfo=dt.UTC)
-    root = uuid.uuid4()
-    with db.transaction() as s:
-        s.add(OrgUnit(id=root, kind="street", code=f"tie-{root.hex[:8]}", name="r", path=f"/{root.hex}/"))
-        for i in range(n):
-            unit_id = uuid.uuid4()
-            s.add(
-                OrgUnit(
-                    id=unit_id,
-                    kind="community",
-                    code=f"t{i}-{root.hex[:8]}",
-                    name=f"c{i}",
-                    parent_id=root,
-                    path=f"/{root.hex}/{unit_id.hex}/",
-                    created_at=stamp,
-                )
-            )
-    return root
-
-
 def test_paginate_bound_gives_paginates_pages_and_cursors(db: Database, world: World) -> None:
     """The bound form (a statement built once, cursor and page size as parameters) walks the same
     pages with the same cursors as ``paginate``, through ties on created_at and an empty cursor."""
-    root = _same_day_units(db, 5)
+    root, _ = _same_day_units(db, 5)
     base = select(OrgUnit).where(OrgUnit.parent_id == bindparam("parent"))
     built = {after: keyset_page(base, OrgUnit.created_at, OrgUnit.id, after=after) for after in (False, True)}
     query = BoundPage(built.__getitem__, {"parent": root})
