@@ -73,16 +73,11 @@ def paginate(
     id_col: InstrumentedAttribute[uuid.UUID],
     params: PageParams,
 ) -> tuple[list[Any], str | None]:
-    """Run ``stmt`` (selecting one entity) one page at a time; returns the rows and the next cursor."""
-    if params.cursor:
-        created, row_id = decode_cursor(params.cursor)
-        stmt = stmt.where(or_(created_col < created, and_(created_col == created, id_col < row_id)))
-    rows = list(session.scalars(stmt.order_by(created_col.desc(), id_col.desc()).limit(params.limit + 1)))
-    if len(rows) <= params.limit:
-        return rows, None
-    rows = rows[: params.limit]
-    last = rows[-1]
-    return rows, encode_cursor(getattr(last, created_col.key), getattr(last, id_col.key))
+    """Run ``stmt`` (selecting one entity) one page at a time; returns the rows and the next cursor.
+    The page's query is ``keyset_page``'s, built for this call (``paginate_bound`` when the
+    statement is built once and reused)."""
+    page = BoundPage(lambda after: keyset_page(stmt, created_col, id_col, after=after), {})
+    return paginate_bound(session, page, created_col.key, id_col.key, params)
 
 
 def keyset_page(
@@ -92,9 +87,9 @@ def keyset_page(
     *,
     after: bool,
 ) -> Select[Any]:
-    """``stmt`` one page at a time, newest first, with the page size and (``after``) the cursor's
-    place as bind parameters: the form of ``paginate``'s query for a statement built once per shape
-    and reused (``paginate_bound``)."""
+    """``stmt`` one page at a time, newest first (keyset on created_at, id), with the page size and
+    (``after``) the cursor's place as bind parameters, so that a repository can build it once per
+    shape and reuse it (``BoundPage``); ``paginate`` builds it per call."""
     if after:
         created: BindParameter[dt.datetime] = bindparam("after_created")
         row_id: BindParameter[uuid.UUID] = bindparam("after_id")
@@ -114,12 +109,12 @@ class BoundPage:
 def paginate_bound(
     session: Session, query: BoundPage, created_key: str, id_key: str, params: PageParams
 ) -> tuple[list[Any], str | None]:
-    """``paginate`` for a ``BoundPage``: the same pages and cursors."""
-    after = bool(params.cursor)  # an empty cursor is no cursor, as in ``paginate``
+    """One page of a ``BoundPage``: its rows and the next page's cursor (null on the last page)."""
+    cursor = params.cursor or None  # an empty cursor is no cursor: the first page
     values = query.binds | {"page_size": params.limit + 1}
-    if params.cursor:
-        values["after_created"], values["after_id"] = decode_cursor(params.cursor)
-    rows = list(session.scalars(query.statement(after), values))
+    if cursor is not None:
+        values["after_created"], values["after_id"] = decode_cursor(cursor)
+    rows = list(session.scalars(query.statement(cursor is not None), values))
     if len(rows) <= params.limit:
         return rows, None
     rows = rows[: params.limit]

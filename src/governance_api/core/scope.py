@@ -2,10 +2,10 @@
 Repositories add these clauses to their queries, so a record outside the caller's scope is simply
 never loaded (404), not loaded and then refused.
 
-Two forms of the same test: ``under_any`` puts the caller's paths into the clause as values, for
-queries built per request; ``under_bound`` leaves ``count`` named bind parameters that
-``path_binds`` fills, for a hot query built once per shape and reused (``docs/adding-a-domain.md``,
-"The request path")."""
+One subtree test, ``under_bound``, in two forms: with ``count`` named bind parameters that
+``path_binds`` fills per call, for a hot query built once per shape and reused
+(``docs/adding-a-domain.md``, "The request path"); or carrying the values (``under_any``), for a
+query built per request."""
 
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,12 +26,6 @@ def street_path(path: str) -> str:
 def street_id(path: str) -> uuid.UUID:
     """The id of the street a path lies under."""
     return uuid.UUID(hex=street_path(path).strip("/"))
-
-
-def under_any(path_col: InstrumentedAttribute[str], paths: Iterable[str]) -> ColumnElement[bool]:
-    """``path_col`` lies in the subtree of any of ``paths`` (false for none)."""
-    clauses = [path_col.startswith(p, autoescape=True) for p in paths]
-    return or_(*clauses) if clauses else false()
 
 
 _ESCAPE = "/"
@@ -64,6 +58,13 @@ def under_bound(
 def path_binds(name: str, paths: Sequence[str]) -> dict[str, str]:
     """The bind values of ``under_bound(col, name, len(paths))``."""
     return {f"{name}_{i}": like_prefix(p) for i, p in enumerate(paths)}
+
+
+def under_any(path_col: InstrumentedAttribute[str], paths: Iterable[str]) -> ColumnElement[bool]:
+    """``path_col`` lies in the subtree of any of ``paths`` (false for none): ``under_bound``
+    carrying the paths, for a query built per request."""
+    wanted = list(paths)
+    return under_bound(path_col, "path", len(wanted), path_binds("path", wanted))
 
 
 def within_roles(actor: Actor, path_col: InstrumentedAttribute[str], roles: Iterable[Role]) -> ColumnElement[bool]:

@@ -1,6 +1,6 @@
 """Who sees which disputes (DOMAIN.md §1), and which are overdue, as SQL clauses. Each clause has
 two forms from one definition: with named bind parameters, built once per shape of caller and
-cached, for the repository's hot statements (``repository.get_visible``, ``listing.list_query``);
+cached, for the repository's hot statements (``repository.get_visible``, ``repository.list_query``);
 and carrying the values, for a query built per request (``visible``, ``overdue_clause``)."""
 
 import datetime as dt
