@@ -3,6 +3,7 @@ checks, the effect, the version bump, one history row and the events per transit
 on refusal, allowed_actions, describe(), and the definition's own validation."""
 
 import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -302,3 +303,46 @@ def test_definition_is_validated(build: Any) -> None:
 def test_a_valid_definition_builds() -> None:
     m = _machine((Action("go", "去", ("draft",), "submitted", ANYONE),))
     assert m.action("go") is not None and m.action("nope") is None
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """A permission that answers ``verdict`` and counts how often it is asked."""
+
+    verdict: bool
+    asked: list[int] = field(default_factory=lambda: [0], compare=False, hash=False)
+
+    def allows(self, actor: Actor, aggregate: Widget) -> bool:
+        self.asked[0] += 1
+        return self.verdict
+
+    def describe(self) -> list[str]:
+        return []
+
+
+def test_a_read_asks_each_distinct_permission_once_and_answers_as_each_action_would() -> None:
+    yes, no = _Counted(True), _Counted(False)
+    machine = _machine(
+        (
+            Action("submit", "提交", ("draft",), "submitted", yes),
+            Action("withdraw", "撤回", ("draft",), "withdrawn", yes),
+            Action("approve", "批准", ("draft",), "approved", no),
+            Action("revise", "退回", ("submitted",), "draft", no),
+        )
+    )
+    widget = Widget(id=uuid.uuid4(), state="draft", version=3)
+    who = Actor(uuid.uuid4(), "someone", "某人", ())
+    fields = machine.record_fields(widget, who)
+    assert fields["allowed_actions"] == ["submit", "withdraw"] and fields["state_label"] == "草稿"
+    assert (yes.asked[0], no.asked[0]) == (1, 1)  # one read, each distinct permission asked once
+    assert machine.allowed_actions(widget, who) == ["submit", "withdraw"]  # a call without a memo asks anew
+    assert (yes.asked[0], no.asked[0]) == (2, 2)
+    widget.state = "submitted"
+    assert machine.record_fields(widget, who)["allowed_actions"] == []  # the index follows the state read now
+
+
+def test_state_labels_are_shared_read_only() -> None:
+    labels = WIDGET.state_labels
+    assert labels is WIDGET.state_labels and labels["approved"] == "已批准"
+    with pytest.raises(TypeError):
+        labels["approved"] = "x"  # type: ignore[index]

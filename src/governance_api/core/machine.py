@@ -10,9 +10,11 @@ publish them; no rule of a machine lives anywhere else.
 """
 
 import datetime as dt
+import functools
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Generic, Protocol, TypeVar
 
 from pydantic import BaseModel
@@ -40,7 +42,9 @@ class State:
 
 
 class Permission(Protocol[AggT]):  # type: ignore[misc]
-    """Who may take a step on a given aggregate (evaluated after scope and state checks)."""
+    """Who may take a step on a given aggregate (evaluated after scope and state checks). ``allows``
+    depends on the caller and the aggregate alone, and equal permissions answer alike: a read asks
+    each distinct one once (``_allows``), so implementations are frozen dataclasses."""
 
     def allows(self, actor: Actor, aggregate: AggT) -> bool: ...
 
@@ -201,9 +205,20 @@ class StateMachine(Generic[AggT]):
         """Every action and activity, the things a caller can do to a record."""
         return (*self.actions, *self.activities)
 
-    @property
-    def state_labels(self) -> dict[str, str]:
-        return {s.code: s.label for s in self.states}
+    # What a record's read asks of the machine, indexed once: ``record_fields`` runs for every item
+    # of a list page, and scanning every step (reading the record's state each time) was most of it.
+    @functools.cached_property
+    def state_labels(self) -> Mapping[str, str]:
+        """Read-only: the one copy is shared by every caller."""
+        return MappingProxyType({s.code: s.label for s in self.states})
+
+    @functools.cached_property
+    def _actions_from(self) -> dict[str, tuple[Action[AggT], ...]]:
+        return {s.code: tuple(a for a in self.actions if s.code in a.sources) for s in self.states}
+
+    @functools.cached_property
+    def _activities_in(self) -> dict[str, tuple[Activity[AggT], ...]]:
+        return {s.code: tuple(a for a in self.activities if s.code in a.states) for s in self.states}
 
     @property
     def action_labels(self) -> dict[str, str]:
@@ -219,7 +234,7 @@ class StateMachine(Generic[AggT]):
         recorded = {a.code: a.label for a in self.activities if a.in_history}
         return {"create": "创建"} | self.action_labels | recorded
 
-    @property
+    @functools.cached_property
     def terminal_states(self) -> frozenset[str]:
         return frozenset(s.code for s in self.states if s.terminal)
 
@@ -233,34 +248,35 @@ class StateMachine(Generic[AggT]):
         return next(s for s in self.states if s.code == code)
 
     def label_of(self, code: str) -> str:
-        return self.state(code).label
+        return self.state_labels[code]
 
-    def allowed_actions(self, aggregate: AggT, actor: Actor) -> list[str]:
+    def allowed_actions(self, aggregate: AggT, actor: Actor, memo: "_Verdicts | None" = None) -> list[str]:
         """Actions valid from the current state that the caller's roles permit. Guards are not
         evaluated: they depend on the body, and a failing guard answers with what is unmet."""
-        return [a.code for a in self.actions if aggregate.state in a.sources and a.permission.allows(actor, aggregate)]
+        memo = {} if memo is None else memo
+        return [a.code for a in self._actions_from[aggregate.state] if _allows(a.permission, actor, aggregate, memo)]
 
-    def allowed_activities(self, aggregate: AggT, actor: Actor) -> list[str]:
+    def allowed_activities(self, aggregate: AggT, actor: Actor, memo: "_Verdicts | None" = None) -> list[str]:
         """Activities open in the current state that the caller may take (for an activity on a
         sub-record: on at least one of them). Guards and uniqueness are not evaluated."""
+        memo = {} if memo is None else memo
         return [
             a.code
-            for a in self.activities
-            if aggregate.state in a.states
-            and a.permission.allows(actor, aggregate)
-            and (a.item is None or a.item.offered(actor, aggregate))
+            for a in self._activities_in[aggregate.state]
+            if _allows(a.permission, actor, aggregate, memo) and (a.item is None or a.item.offered(actor, aggregate))
         ]
 
     def record_fields(self, aggregate: AggT, actor: Actor) -> dict[str, Any]:
         """The fields every read of one of this machine's records has (``core.schemas.RecordRead``):
         its id, state and zh label, version, times, and what the caller may do next."""
+        verdicts: _Verdicts = {}
         return {
             "id": aggregate.id,
             "state": aggregate.state,
             "state_label": self.label_of(aggregate.state),
             "version": aggregate.version,
-            "allowed_actions": self.allowed_actions(aggregate, actor),
-            "allowed_activities": self.allowed_activities(aggregate, actor),
+            "allowed_actions": self.allowed_actions(aggregate, actor, verdicts),
+            "allowed_activities": self.allowed_activities(aggregate, actor, verdicts),
             "created_at": aggregate.created_at,
             "updated_at": aggregate.updated_at,
         }
@@ -275,6 +291,19 @@ class StateMachine(Generic[AggT]):
             "actions": [_describe_action(a) for a in self.actions],
             "activities": [_describe_activity(a) for a in self.activities],
         }
+
+
+_Verdicts = dict[Any, bool]
+"""One read's answers of ``Permission.allows`` by permission. Many steps share one permission (a
+dispute's handlers at its level take most of its actions), and a permission's answer depends only
+on the caller and the record (its contract), so one read asks each distinct permission once."""
+
+
+def _allows(permission: Permission[AggT], actor: Actor, aggregate: AggT, memo: _Verdicts) -> bool:
+    verdict = memo.get(permission)
+    if verdict is None:
+        verdict = memo[permission] = permission.allows(actor, aggregate)
+    return verdict
 
 
 def _describe_action(a: Action[Any]) -> dict[str, Any]:
