@@ -281,6 +281,15 @@ def _machine(actions: tuple[Action[Widget], ...], initial: str = "draft") -> Sta
 ANYONE: AnyRole[Widget] = AnyRole((Role.admin,))
 
 
+@dataclass  # eq without frozen: no __hash__
+class _Unhashable:
+    def allows(self, actor: Actor, aggregate: Widget) -> bool:
+        return True
+
+    def describe(self) -> list[str]:
+        return []
+
+
 @pytest.mark.parametrize(
     "build",
     [
@@ -292,8 +301,17 @@ ANYONE: AnyRole[Widget] = AnyRole((Role.admin,))
             (Action("go", "去", ("draft",), "submitted", ANYONE), Action("go", "去", ("submitted",), "draft", ANYONE))
         ),
         lambda: _machine((), initial="limbo"),
+        lambda: _machine((Action("go", "去", ("draft",), "submitted", _Unhashable()),)),
     ],
-    ids=["unknown-target", "unknown-source", "leaves-terminal", "one-source-terminal", "duplicate-code", "bad-initial"],
+    ids=[
+        "unknown-target",
+        "unknown-source",
+        "leaves-terminal",
+        "one-source-terminal",
+        "duplicate-code",
+        "bad-initial",
+        "unhashable-permission",
+    ],
 )
 def test_definition_is_validated(build: Any) -> None:
     with pytest.raises(AssertionError):

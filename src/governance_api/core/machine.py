@@ -197,6 +197,8 @@ class StateMachine(Generic[AggT]):
             assert not set(a.sources) & terminal, f"{self.name}.{a.code}: leaves a terminal state"
         for act in self.activities:
             assert act.states and set(act.states) <= codes, f"{self.name}.{act.code}: unknown state"
+        for step in self.steps:  # a read memoises answers by permission (``_allows``)
+            assert type(step.permission).__hash__ is not None, f"{self.name}.{step.code}: an unhashable permission"
         steps = [s.code for s in self.steps]
         assert len(set(steps)) == len(steps), f"{self.name}: duplicate action or activity code"
 
