@@ -16,6 +16,7 @@ from governance_api.core import problems
 from governance_api.core.actor import ActorCache
 from governance_api.core.http import refuse_nul
 from governance_api.core.idempotency import IdempotencyStore
+from governance_api.core.loop_reads import LoopReads
 from governance_api.core.middleware import (
     BodyLimitMiddleware,
     IdempotencyMiddleware,
@@ -80,12 +81,15 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *, 
     collections (``settle_heap_now``); for a serving process, not for one that builds many apps."""
     settings = settings or get_settings()
     database = db or Database(settings)
+    loop_reads = LoopReads(settings, database)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if settle_heap:
             settle_heap_now()
+        await loop_reads.open()  # its pool belongs to this process's event loop
         yield
+        await loop_reads.close()
         if db is None:
             database.dispose()
 
@@ -103,6 +107,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *, 
     )
     app.state.settings = settings
     app.state.db = database
+    app.state.loop_reads = loop_reads
     app.state.sign_in_limiter = SignInLimiter(
         database, settings.token_attempts_per_minute, settings.jwt_secret.get_secret_value().encode()
     )

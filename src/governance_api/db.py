@@ -51,6 +51,7 @@ def build_engine(settings: Settings) -> Engine:
         settings.database_url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
+        pool_timeout=settings.db_pool_timeout_seconds,
         pool_recycle=1800,
         hide_parameters=True,
     )

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     # every instance within this many seconds (0: load them on every request).
     grants_cache_seconds: float = Field(default=5.0, ge=0, le=5)
     db_pool_size: int = Field(default=10, ge=1)
+    # How long a request waits for a free database connection before it is answered 503.
+    db_pool_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     log_level: str = "INFO"
     dispute_time_limits: DisputeTimeLimits = DisputeTimeLimits()
     # A 报备 (decision filing) still unanswered this many days after it was made is reminded once.

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import TimeoutError as PoolTimedOut
 from sqlalchemy.orm.exc import StaleDataError
 
 from foundation.conftest import Shared, shared_fixtures
@@ -220,6 +221,20 @@ def test_stale_data_is_412_not_500(settings: Settings, db: Database) -> None:
     app.add_api_route("/lost-race", lost_race)
     with TestClient(app, raise_server_exceptions=False) as c:
         assert_problem(c.get("/lost-race"), 412, "version_conflict")
+
+
+def test_no_free_connection_is_503_with_retry_after(settings: Settings, db: Database) -> None:
+    """Every connection of the sessions' pool stayed busy past ``db_pool_timeout_seconds``."""
+    app = create_app(settings, db)
+
+    def pool_exhausted() -> None:
+        raise PoolTimedOut("QueuePool limit of size 10 overflow 10 reached, connection timed out")
+
+    app.add_api_route("/pool-exhausted", pool_exhausted)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        r = c.get("/pool-exhausted")
+    assert_problem(r, 503, "unavailable")
+    assert r.headers["Retry-After"] == "1" and "QueuePool" not in r.text
 
 
 def test_crash_is_a_500_problem_without_details(settings: Settings, db: Database) -> None:

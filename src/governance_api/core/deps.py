@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from governance_api.core.actor import Actor, ActorCache
 from governance_api.core.errors import Unauthorized
 from governance_api.core.idempotency import LEASE_SCOPE_KEY, fence
+from governance_api.core.loop_reads import LoopReads
 from governance_api.db import Database
 from governance_api.settings import Settings
 from governance_api.tokens import InvalidToken, subject_of
@@ -28,6 +29,11 @@ _bearer = HTTPBearer(auto_error=False, description="A token from POST /api/v1/au
 async def get_database(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
+
+
+async def get_loop_reads(request: Request) -> LoopReads:
+    reads: LoopReads = request.app.state.loop_reads
+    return reads
 
 
 async def get_settings(request: Request) -> Settings:
@@ -101,3 +107,4 @@ def _load(db: Database, cache: ActorCache, user_id: uuid.UUID) -> Actor | None:
 ReadSession = Annotated[Session, Depends(read_session)]
 WriteSession = Annotated[Session, Depends(write_session)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
+Reads = Annotated[LoopReads, Depends(get_loop_reads)]

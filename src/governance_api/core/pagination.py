@@ -110,12 +110,26 @@ def paginate_bound(
     session: Session, query: BoundPage, created_key: str, id_key: str, params: PageParams
 ) -> tuple[list[Any], str | None]:
     """One page of a ``BoundPage``: its rows and the next page's cursor (null on the last page)."""
+    after, values = page_values(query.binds, params)
+    rows = list(session.scalars(query.statement(after), values))
+    return cut_page(rows, params, lambda row: (getattr(row, created_key), getattr(row, id_key)))
+
+
+def page_values(binds: dict[str, Any], params: PageParams) -> tuple[bool, dict[str, Any]]:
+    """Whether the page starts after a cursor, and the values its ``keyset_page`` statement binds:
+    one row more than the page, to know whether another page follows."""
     cursor = params.cursor or None  # an empty cursor is no cursor: the first page
-    values = query.binds | {"page_size": params.limit + 1}
+    values = binds | {"page_size": params.limit + 1}
     if cursor is not None:
         values["after_created"], values["after_id"] = decode_cursor(cursor)
-    rows = list(session.scalars(query.statement(cursor is not None), values))
+    return cursor is not None, values
+
+
+def cut_page(
+    rows: list[T], params: PageParams, key: Callable[[T], tuple[dt.datetime, uuid.UUID]]
+) -> tuple[list[T], str | None]:
+    """The page's rows of the ``page_values`` query's, and the next page's cursor (null on the last)."""
     if len(rows) <= params.limit:
         return rows, None
     rows = rows[: params.limit]
-    return rows, encode_cursor(getattr(rows[-1], created_key), getattr(rows[-1], id_key))
+    return rows, encode_cursor(*key(rows[-1]))

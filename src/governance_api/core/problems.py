@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimedOut
 from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -188,6 +189,12 @@ def install(app: FastAPI) -> None:
             log.warning("database connection lost on %s %s", request.method, loggable_path(request.url.path))
             return from_domain_error(e.Unavailable())
         return await _crash(request, exc)
+
+    @app.exception_handler(PoolTimedOut)
+    async def _pool_timeout(request: Request, exc: PoolTimedOut) -> JSONResponse:
+        # Every connection stayed busy for ``db_pool_timeout_seconds``: overloaded, not broken.
+        log.warning("no database connection free on %s %s", request.method, loggable_path(request.url.path))
+        return from_domain_error(e.Unavailable("no database connection came free in time; retry shortly"))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
