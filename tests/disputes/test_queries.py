@@ -7,8 +7,9 @@ import uuid
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from conftest import PG_URL
 from disputes.factories import SCREENING, Disputes
-from governance_api.disputes import repository
+from governance_api.disputes import loop_reads, repository
 from governance_api.models.disputes import Dispute
 from world import World
 
@@ -214,16 +215,18 @@ def test_idempotent_intake_replays_the_first_answer(client: TestClient, world: W
 
 
 def test_one_statement_per_shape_binds_each_callers_own_scope(client: TestClient, world: World, d: Disputes) -> None:
-    """``repository.get_visible`` builds its statement once per shape of caller (how many scope and
-    department paths) and binds the caller's values per call: staff of two communities share the
-    statement and still each see only their own community's dispute, whichever reads first."""
+    """The GET's statement (``loop_reads._one`` on PostgreSQL, ``repository._one`` on SQLite) is
+    built once per shape of caller (how many scope and department paths) and binds the caller's
+    values per call: staff of two communities share the statement and still each see only their own
+    community's dispute, whichever reads first."""
+    statement = loop_reads._one if PG_URL else repository._one
     mine = d.create("staff1")["id"]
     theirs = d.create("staff2", community_id=str(world.units["C2"]))["id"]
-    built = repository._one.cache_info()
+    built = statement.cache_info()
     for reader, own, other in (("staff1", mine, theirs), ("staff2", theirs, mine), ("staff1", mine, theirs)):
         assert client.get(f"/api/v1/disputes/{own}", headers=world.h(reader)).status_code == 200
         assert client.get(f"/api/v1/disputes/{other}", headers=world.h(reader)).status_code == 404
-    now = repository._one.cache_info()
+    now = statement.cache_info()
     assert now.hits - built.hits >= 5  # one statement served all six reads
     assert now.currsize - built.currsize <= 1
 
@@ -231,14 +234,15 @@ def test_one_statement_per_shape_binds_each_callers_own_scope(client: TestClient
 def test_a_list_statement_serves_every_value_of_its_shape(client: TestClient, world: World, d: Disputes) -> None:
     """The list query is built once per shape (which filters are set, the caller's visibility) and
     bound per call: two states, then two communities, through one statement each."""
+    statement = loop_reads._page if PG_URL else repository._list_statement
     reported, screening = d.reported(), d.screening()
     other = d.create("staff2", community_id=str(world.units["C2"]))["id"]
-    built = repository._list_statement.cache_info()
+    built = statement.cache_info()
     assert reported in _ids(client, world, state="reported") and screening not in _ids(client, world, state="reported")
     assert _ids(client, world, state="screening") == {screening}
     assert other not in _ids(client, world, org_unit_id=str(world.units["C1"]))
     assert _ids(client, world, org_unit_id=str(world.units["C2"])) == {other}
-    now = repository._list_statement.cache_info()
+    now = statement.cache_info()
     assert now.hits - built.hits >= 3 and now.currsize - built.currsize <= 2
 
 

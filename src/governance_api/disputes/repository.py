@@ -81,19 +81,17 @@ class DisputeFilters:
 # A list row needs neither the free text of the 三查三问 checklist nor the description (raiseload:
 # a read model that starts using one fails its tests instead of loading it row by row), and the
 # task force's departments only for a task-force row whose allowed actions ask (rare: lazily).
+LIST_OMITS = (  # free text a list row never shows
+    Dispute.description,
+    Dispute.background,
+    Dispute.demands,
+    Dispute.risks,
+    Dispute.asked_party,
+    Dispute.asked_neighbors,
+    Dispute.asked_related_parties,
+)
 _LIST_LOADING = (
-    *(
-        defer(column, raiseload=True)
-        for column in (
-            Dispute.description,
-            Dispute.background,
-            Dispute.demands,
-            Dispute.risks,
-            Dispute.asked_party,
-            Dispute.asked_neighbors,
-            Dispute.asked_related_parties,
-        )
-    ),
+    *(defer(column, raiseload=True) for column in LIST_OMITS),
     raiseload(Dispute.parties),  # read for the whole page by ``party_briefs``
     lazyload(Dispute.task_force_departments),
 )
@@ -119,7 +117,7 @@ _UNIT_FILTERS = ("community_id", "org_unit_id", "org_unit_path")
 
 
 @dataclass(frozen=True)
-class _ListShape:
+class ListShape:
     """What changes the list statement's text: the caller's visibility shape and which filters are
     set (never their values)."""
 
@@ -134,8 +132,14 @@ class _ListShape:
 
 
 @lru_cache(maxsize=256)
-def _list_statement(shape: _ListShape, after: bool) -> Select[Any]:
-    stmt = select(Dispute).where(visible_template(shape.visibility)).options(*_LIST_LOADING)
+def _list_statement(shape: ListShape, after: bool) -> Select[Any]:
+    stmt = list_filtered(select(Dispute).options(*_LIST_LOADING), shape)
+    return keyset_page(stmt, Dispute.created_at, Dispute.id, after=after)
+
+
+def list_filtered(stmt: Select[Any], shape: ListShape) -> Select[Any]:
+    """``stmt`` (disputes, as entities or as columns) narrowed to the list's visibility and filters."""
+    stmt = stmt.where(visible_template(shape.visibility))
     for name in shape.equal:
         stmt = stmt.where(getattr(Dispute, name) == bindparam(f"f_{name}"))
     if shape.overdue is not None:
@@ -156,13 +160,21 @@ def _list_statement(shape: _ListShape, after: bool) -> Select[Any]:
         stmt = stmt.where(
             or_(Dispute.title.ilike(pattern, escape="\\"), Dispute.description.ilike(pattern, escape="\\"))
         )
-    return keyset_page(stmt, Dispute.created_at, Dispute.id, after=after)
+    return stmt
 
 
 def list_query(
     actor: Actor, f: DisputeFilters, now: dt.datetime, limits: DisputeTimeLimits, terminal: Collection[str]
 ) -> BoundPage:
-    """The list page's statement, built once per shape (``_ListShape``), and this call's values."""
+    """The list page's statement, built once per shape (``ListShape``), and this call's values."""
+    shape, binds = list_shape(actor, f, now, limits, terminal)
+    return BoundPage(partial(_list_statement, shape), binds)
+
+
+def list_shape(
+    actor: Actor, f: DisputeFilters, now: dt.datetime, limits: DisputeTimeLimits, terminal: Collection[str]
+) -> tuple[ListShape, dict[str, Any]]:
+    """Which list statement the call needs (its shape) and the values it binds."""
     seen, binds = visibility(actor)
     equal = tuple(name for name in _EQUAL_FILTERS if getattr(f, name) is not None)
     binds |= {f"f_{name}": getattr(f, name) for name in equal}
@@ -178,7 +190,7 @@ def list_query(
         binds["f_until"] = f.created_to
     if f.q:
         binds["f_text"] = "%" + f.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    shape = _ListShape(
+    shape = ListShape(
         seen,
         equal,
         f.overdue,
@@ -188,7 +200,7 @@ def list_query(
         bool(f.q),
         tuple(terminal),
     )
-    return BoundPage(partial(_list_statement, shape), binds)
+    return shape, binds
 
 
 def by_tracking_code(session: Session, code: str) -> Dispute | None:

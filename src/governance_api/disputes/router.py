@@ -11,7 +11,7 @@ from fastapi import Depends, Path, Query, Response
 
 from governance_api.core import errors
 from governance_api.core.action_routes import ActivityRoute, add_action_routes, add_activity_routes
-from governance_api.core.deps import CurrentActor, ReadSession, WriteSession, get_settings
+from governance_api.core.deps import CurrentActor, Reads, ReadSession, WriteSession, get_settings
 from governance_api.core.http import RawBody, set_etag
 from governance_api.core.openapi import inline_body
 from governance_api.core.pagination import Page, Paging
@@ -66,9 +66,9 @@ def create_dispute(
 
 
 @router.get("/disputes", response_model=Page[DisputeListItem], responses=READ_ERRORS)
-def list_disputes(
+async def list_disputes(
     actor: CurrentActor,
-    session: ReadSession,
+    reads: Reads,
     settings: Limits,
     page: Paging,
     state: DisputeState | None = None,
@@ -94,15 +94,16 @@ def list_disputes(
         created_to=created_to,
         q=q,
     )
-    return service.list_disputes(session, actor, filters, org_unit_id, page, settings.dispute_time_limits)
+    query = service.ListQuery(filters, org_unit_id)
+    return await service.read_page(reads, actor, query, page, settings.dispute_time_limits)
 
 
 @router.get("/disputes/{item_id}", response_model=DisputeRead, responses=READ_ERRORS)
-def get_dispute(
-    item_id: DisputeId, response: Response, actor: CurrentActor, session: ReadSession, settings: Limits
+async def get_dispute(
+    item_id: DisputeId, response: Response, actor: CurrentActor, reads: Reads, settings: Limits
 ) -> DisputeRead:
     """One dispute; parties unmasked (and the read audited) for its handlers and the 司法所."""
-    read = service.get_dispute(session, actor, item_id, settings.dispute_time_limits)
+    read = await service.read_dispute(reads, actor, item_id, settings.dispute_time_limits)
     set_etag(response, read.version)
     return read
 

@@ -5,8 +5,10 @@ at the end."""
 
 import dataclasses
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from anyio.to_thread import run_sync
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -14,11 +16,12 @@ from governance_api.core import errors
 from governance_api.core.action_routes import Command
 from governance_api.core.actor import Actor
 from governance_api.core.history import history_of
+from governance_api.core.loop_reads import LoopReads
 from governance_api.core.pagination import Page, PageParams, paginate_bound
 from governance_api.core.schemas import parse, peek
 from governance_api.core.transitions import do_activity, take_action
+from governance_api.disputes import loop_reads, views
 from governance_api.disputes import repository as repo
-from governance_api.disputes import views
 from governance_api.disputes.intake import Intake, check_feed_channel, check_role, register
 from governance_api.disputes.machine import DISPUTE_MACHINE
 from governance_api.disputes.reads import (
@@ -40,6 +43,8 @@ from governance_api.models.disputes import Dispute, DisputeCategory
 from governance_api.models.org import OrgUnit
 from governance_api.roles import OrgKind, Role
 from governance_api.settings import DisputeTimeLimits
+
+R = TypeVar("R")
 
 
 def _load(session: Session, actor: Actor, dispute_id: uuid.UUID, *, lock: bool = False) -> Dispute:
@@ -102,6 +107,31 @@ def create_dispute(session: Session, actor: Actor, raw: Any, limits: DisputeTime
 # ---- reads --------------------------------------------------------------------------------------
 
 
+async def read_dispute(reads: LoopReads, actor: Actor, dispute_id: uuid.UUID, limits: DisputeTimeLimits) -> DisputeRead:
+    """GET one dispute: on PostgreSQL on the event loop (``core.loop_reads``: the read, then the
+    audit row of an unmasked read in a transaction of its own); on SQLite ``get_dispute`` on a read
+    session in the thread pool. Both answer alike (tests/disputes/test_loop_reads.py)."""
+    if not reads.enabled:
+        return await _in_thread(reads, lambda session: get_dispute(session, actor, dispute_id, limits))
+    dispute = await loop_reads.get_visible(reads, actor, dispute_id)
+    if dispute is None:
+        raise errors.NotFound("no such dispute")
+    read, disclosed = views.dispute_view(dispute, actor, limits, utcnow())
+    if disclosed:
+        await loop_reads.record_access(reads, actor, dispute.id, disclosed)
+    return read
+
+
+async def _in_thread(reads: LoopReads, use_case: Callable[[Session], R]) -> R:
+    """``use_case`` on a read session of its own, in the thread pool: the path SQLite takes."""
+
+    def run() -> R:
+        with reads.db.session(write=False) as session:
+            return use_case(session)
+
+    return await run_sync(run)
+
+
 def get_dispute(session: Session, actor: Actor, dispute_id: uuid.UUID, limits: DisputeTimeLimits) -> DisputeRead:
     """On a read session: a masked read writes nothing (on PostgreSQL it is one statement). An
     unmasked read's audit row is written after the read has ended, in a transaction of its own (on
@@ -114,26 +144,55 @@ def get_dispute(session: Session, actor: Actor, dispute_id: uuid.UUID, limits: D
     return read
 
 
+@dataclasses.dataclass(frozen=True)
+class ListQuery:
+    """What a list request asks for: the filters, and the unit whose disputes (``org_unit_id``)."""
+
+    filters: repo.DisputeFilters
+    org_unit_id: uuid.UUID | None = None
+
+
+async def read_page(
+    reads: LoopReads, actor: Actor, query: ListQuery, params: PageParams, limits: DisputeTimeLimits
+) -> Page[DisputeListItem]:
+    """A list page: on PostgreSQL on the event loop (``core.loop_reads``), on SQLite
+    ``list_disputes`` on a read session in the thread pool. Both answer alike."""
+    if not reads.enabled:
+        return await _in_thread(reads, lambda session: list_disputes(session, actor, query, params, limits))
+    now = utcnow()
+    known = query.filters.category is None or await loop_reads.category_exists(reads, query.filters.category)
+    unit = await loop_reads.get_unit(reads, query.org_unit_id) if query.org_unit_id is not None else None
+    filters = _narrowed(query, known, unit)
+    if filters is None:
+        return Page(items=[], next_cursor=None)
+    terminal = DISPUTE_MACHINE.terminal_states
+    rows, cursor = await loop_reads.list_page(reads, actor, filters, now, limits, terminal, params)
+    return Page(items=[views.list_item(d, parties, actor, limits, now) for d, parties in rows], next_cursor=cursor)
+
+
 def list_disputes(
-    session: Session,
-    actor: Actor,
-    filters: repo.DisputeFilters,
-    org_unit_id: uuid.UUID | None,
-    params: PageParams,
-    limits: DisputeTimeLimits,
+    session: Session, actor: Actor, query: ListQuery, params: PageParams, limits: DisputeTimeLimits
 ) -> Page[DisputeListItem]:
     now = utcnow()
-    if filters.category is not None and repo.get_category(session, filters.category) is None:
-        raise errors.ValidationFailed.one("query.category", "unknown category")
-    if org_unit_id is not None:
-        unit = repo.get_unit(session, org_unit_id)
-        if unit is None:
-            return Page(items=[], next_cursor=None)
-        filters = dataclasses.replace(filters, **_unit_filter(unit))
-    query = repo.list_query(actor, filters, now, limits, DISPUTE_MACHINE.terminal_states)
-    rows, cursor = paginate_bound(session, query, "created_at", "id", params)
+    known = query.filters.category is None or repo.get_category(session, query.filters.category) is not None
+    unit = repo.get_unit(session, query.org_unit_id) if query.org_unit_id is not None else None
+    filters = _narrowed(query, known, unit)
+    if filters is None:
+        return Page(items=[], next_cursor=None)
+    bound = repo.list_query(actor, filters, now, limits, DISPUTE_MACHINE.terminal_states)
+    rows, cursor = paginate_bound(session, bound, "created_at", "id", params)
     parties = repo.party_briefs(session, [d.id for d in rows])
     return Page(items=[views.list_item(d, parties[d.id], actor, limits, now) for d in rows], next_cursor=cursor)
+
+
+def _narrowed(query: ListQuery, category_known: bool, unit: OrgUnit | None) -> repo.DisputeFilters | None:
+    """The query's filters with its unit as the narrowest filter the indexes serve; None when the
+    unit does not exist (an empty page). 422 for a category that does not exist."""
+    if not category_known:
+        raise errors.ValidationFailed.one("query.category", "unknown category")
+    if query.org_unit_id is None:
+        return query.filters
+    return None if unit is None else dataclasses.replace(query.filters, **_unit_filter(unit))
 
 
 def _unit_filter(unit: OrgUnit) -> dict[str, Any]:

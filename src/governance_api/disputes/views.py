@@ -1,8 +1,8 @@
 """Read models of disputes for a given caller: labels, ``allowed_actions``, ``overdue``, and the
 parties' personal data masked unless the caller handles the dispute or is the 司法所 over it.
-Every unmasked read of a phone or ID number is audited (``PersonalDataAccess``): the row is added to
-the caller's session and committed before the answer leaves (with a transition's own changes, or on
-its own after a GET's read, ``service.get_dispute``)."""
+Every unmasked read of a phone or ID number is audited (``PersonalDataAccess``): ``dispute_view``
+says which fields it discloses, and the row is committed before the answer leaves (with a
+transition's own changes, or on its own after a GET's read: ``service.read_dispute``)."""
 
 import datetime as dt
 from collections.abc import Sequence
@@ -82,13 +82,24 @@ def _personal(party: DisputeParty, unmasked: bool) -> dict[str, str | None]:
 def dispute_read(
     session: Session, dispute: Dispute, actor: Actor, limits: DisputeTimeLimits, now: dt.datetime
 ) -> DisputeRead:
-    """The full read model; unmasked (and audited) for handlers and the 司法所."""
+    """The full read model; unmasked (and audited, in ``session``) for handlers and the 司法所."""
+    read, disclosed = dispute_view(dispute, actor, limits, now)
+    if disclosed:
+        repo.record_access(session, actor, dispute.id, disclosed)
+    return read
+
+
+def dispute_view(
+    dispute: Dispute, actor: Actor, limits: DisputeTimeLimits, now: dt.datetime
+) -> tuple[DisputeRead, str | None]:
+    """The full read model, and which personal fields it discloses unmasked (``parties.phone,…``),
+    which the caller must audit; None when it discloses none."""
     unmasked = sees_personal_data(actor, dispute)
     parties = [PartyRead(name=p.name, role=p.role, **_personal(p, unmasked)) for p in dispute.parties]
+    disclosed = None
     if unmasked:
         fields = [f for f in PERSONAL_FIELDS if any(getattr(p, f) for p in dispute.parties)]
-        if fields:
-            repo.record_access(session, actor, dispute.id, ",".join(f"parties.{f}" for f in fields))
+        disclosed = ",".join(f"parties.{f}" for f in fields) or None
     task_force = None
     if dispute.task_force_lead_id is not None and dispute.task_force_formed_at is not None:
         task_force = TaskForceRead(
@@ -96,7 +107,7 @@ def dispute_read(
             department_ids=[d.department_id for d in dispute.task_force_departments],
             formed_at=dispute.task_force_formed_at,
         )
-    return DisputeRead.model_validate(
+    read = DisputeRead.model_validate(
         _base(dispute, actor, limits, now)
         | {
             "description": dispute.description,
@@ -105,6 +116,7 @@ def dispute_read(
             "task_force": task_force,
         }
     )
+    return read, disclosed
 
 
 def list_item(

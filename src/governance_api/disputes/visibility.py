@@ -82,7 +82,10 @@ def visible(actor: Actor) -> ColumnElement[bool]:
 
 def _overdue(terminal: tuple[str, ...], values: Mapping[str, Any] | None) -> ColumnElement[bool]:
     cutoffs = {level.value: bind(f"cutoff_{level.value}", values, UTCDateTime()) for level in Level}
-    return and_(Dispute.state.notin_(terminal), Dispute.level_entered_at < case(cutoffs, value=Dispute.level))
+    # ``state <> …`` each, not ``NOT IN (…)``: an IN list is expanded per execution, so a statement
+    # holding one cannot be prepared once for the event loop's reads (core.loop_reads)
+    live = and_(*(Dispute.state != state for state in terminal))
+    return and_(live, Dispute.level_entered_at < case(cutoffs, value=Dispute.level))
 
 
 @lru_cache(maxsize=8)

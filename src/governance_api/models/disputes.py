@@ -111,7 +111,7 @@ class Dispute(AggregateMixin, Base):
         lazy="selectin", order_by="DisputeParty.seq", cascade="all, delete-orphan"
     )
     task_force_departments: Mapped[list["TaskForceDepartment"]] = relationship(
-        lazy="selectin", cascade="all, delete-orphan"
+        lazy="selectin", order_by="TaskForceDepartment.department_id", cascade="all, delete-orphan"
     )
 
 
