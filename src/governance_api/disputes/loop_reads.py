@@ -45,8 +45,9 @@ def _json_list(*columns: InstrumentedAttribute[Any], order: InstrumentedAttribut
     return select(aggregated).where(owner == Dispute.id).scalar_subquery()
 
 
-def _columns(omit: Collection[str] = ()) -> list[ColumnElement[Any]]:
-    return [a.columns[0].label(a.key) for a in inspect(Dispute).column_attrs if a.key not in omit]
+def _columns(model: type[Any] = Dispute, omit: Collection[str] = ()) -> list[ColumnElement[Any]]:
+    """The model's mapped columns, each labelled with its attribute's name (as ``detached`` sets them)."""
+    return [a.columns[0].label(a.key) for a in inspect(model).column_attrs if a.key not in omit]
 
 
 def _departments() -> ColumnElement[Any]:
@@ -92,7 +93,7 @@ def _page(shape: ListShape, after: bool) -> Select[Any]:
     """``repository._list_statement`` with each row's parties (name, role, phone) and departments
     beside it, instead of a second query for the page's parties and a lazy load per task force."""
     parties = _json_list(DisputeParty.name, DisputeParty.role, DisputeParty.phone, order=DisputeParty.seq)
-    stmt = select(*_columns(_LIST_OMITS), parties.label("parties"), _departments())
+    stmt = select(*_columns(omit=_LIST_OMITS), parties.label("parties"), _departments())
     return keyset_page(list_filtered(stmt, shape), Dispute.created_at, Dispute.id, after=after)
 
 
@@ -118,7 +119,7 @@ async def list_page(
 
 @lru_cache(maxsize=1)
 def _unit() -> Select[Any]:
-    return select(*(c.label(c.key) for c in OrgUnit.__table__.c)).where(OrgUnit.id == bindparam("unit_id"))
+    return select(*_columns(OrgUnit)).where(OrgUnit.id == bindparam("unit_id"))
 
 
 async def get_unit(reads: LoopReads, unit_id: uuid.UUID) -> OrgUnit | None:
