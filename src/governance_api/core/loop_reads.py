@@ -26,10 +26,12 @@ from functools import lru_cache
 from typing import Any, TypeVar
 
 import psycopg
+from anyio.to_thread import run_sync
 from psycopg_pool import AsyncConnectionPool, PoolTimeout
 from sqlalchemy import make_url
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import Insert, Select
 
 from governance_api.core import errors
@@ -39,6 +41,7 @@ from governance_api.settings import Settings
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+R = TypeVar("R")
 Processor = Callable[[Any], Any]
 Statement = Select[Any] | Insert
 
@@ -95,8 +98,8 @@ def conninfo(database_url: str) -> str:
 
 
 class LoopReads:
-    """The worker's async connection pool for hot reads, or nothing on SQLite. ``db`` is the sync
-    path's database, for callers to fall back on when this path is not enabled.
+    """The worker's async connection pool for hot reads, or nothing on SQLite, where ``on_session``
+    runs the sync path instead.
 
     A pool belongs to the event loop that opened it, so there is one per loop that serves the app:
     one in a server's worker process, one per client in tests that serve one app from two loops."""
@@ -109,6 +112,16 @@ class LoopReads:
     @property
     def enabled(self) -> bool:
         return not self._settings.is_sqlite
+
+    async def on_session(self, use_case: Callable[[Session], R]) -> R:
+        """``use_case`` on a read session of its own, in the thread pool: what a read served here
+        does instead where this path is not enabled (SQLite)."""
+
+        def run() -> R:
+            with self.db.session(write=False) as session:
+                return use_case(session)
+
+        return await run_sync(run)
 
     async def open(self) -> None:
         """Open this loop's pool (the app's lifespan does): as the sync engine, it connects on

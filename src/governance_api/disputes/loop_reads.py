@@ -16,7 +16,14 @@ from sqlalchemy.orm import InstrumentedAttribute
 from governance_api.core.actor import Actor
 from governance_api.core.loop_reads import LoopReads, detached
 from governance_api.core.pagination import PageParams, cut_page, keyset_page, page_values
-from governance_api.disputes.repository import LIST_OMITS, DisputeFilters, ListShape, list_filtered, list_shape
+from governance_api.disputes.repository import (
+    LIST_OMITS,
+    DisputeFilters,
+    ListShape,
+    access_values,
+    list_filtered,
+    list_shape,
+)
 from governance_api.disputes.visibility import Shape, visibility, visible_template
 from governance_api.models.base import utcnow
 from governance_api.models.disputes import Dispute, DisputeCategory, DisputeParty, TaskForceDepartment
@@ -143,12 +150,5 @@ def _access() -> Insert:
 
 async def record_access(reads: LoopReads, actor: Actor, dispute_id: uuid.UUID, fields: str) -> None:
     """``repository.record_access`` written at once, in a transaction of its own."""
-    row = {
-        "id": uuid.uuid4(),
-        "actor_id": actor.user_id,
-        "subject_type": "dispute",
-        "subject_id": dispute_id,
-        "fields": fields,
-        "at": utcnow(),
-    }
+    row = {"id": uuid.uuid4(), "at": utcnow(), **access_values(actor, dispute_id, fields)}
     await reads.write(_access(), row)

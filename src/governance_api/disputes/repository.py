@@ -323,6 +323,11 @@ def add(session: Session, row: object) -> None:
 
 def record_access(session: Session, actor: Actor, dispute_id: uuid.UUID, fields: str) -> None:
     """Audit one unmasked read of parties' personal data (who, which dispute, which fields)."""
-    session.add(
-        PersonalDataAccess(actor_id=actor.user_id, subject_type="dispute", subject_id=dispute_id, fields=fields)
-    )  # written by the caller's commit, with the rest of the request
+    # written by the caller's commit, with the rest of the request
+    session.add(PersonalDataAccess(**access_values(actor, dispute_id, fields)))
+
+
+def access_values(actor: Actor, dispute_id: uuid.UUID, fields: str) -> dict[str, Any]:
+    """The audit row of an unmasked read, but for its id and time (``record_access``, and
+    ``loop_reads.record_access`` on the event loop)."""
+    return {"actor_id": actor.user_id, "subject_type": "dispute", "subject_id": dispute_id, "fields": fields}

@@ -5,10 +5,8 @@ at the end."""
 
 import dataclasses
 import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from anyio.to_thread import run_sync
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -43,8 +41,6 @@ from governance_api.models.disputes import Dispute, DisputeCategory
 from governance_api.models.org import OrgUnit
 from governance_api.roles import OrgKind, Role
 from governance_api.settings import DisputeTimeLimits
-
-R = TypeVar("R")
 
 
 def _load(session: Session, actor: Actor, dispute_id: uuid.UUID, *, lock: bool = False) -> Dispute:
@@ -112,7 +108,7 @@ async def read_dispute(reads: LoopReads, actor: Actor, dispute_id: uuid.UUID, li
     audit row of an unmasked read in a transaction of its own); on SQLite ``get_dispute`` on a read
     session in the thread pool. Both answer alike (tests/disputes/test_loop_reads.py)."""
     if not reads.enabled:
-        return await _in_thread(reads, lambda session: get_dispute(session, actor, dispute_id, limits))
+        return await reads.on_session(lambda session: get_dispute(session, actor, dispute_id, limits))
     dispute = await loop_reads.get_visible(reads, actor, dispute_id)
     if dispute is None:
         raise errors.NotFound("no such dispute")
@@ -120,16 +116,6 @@ async def read_dispute(reads: LoopReads, actor: Actor, dispute_id: uuid.UUID, li
     if disclosed:
         await loop_reads.record_access(reads, actor, dispute.id, disclosed)
     return read
-
-
-async def _in_thread(reads: LoopReads, use_case: Callable[[Session], R]) -> R:
-    """``use_case`` on a read session of its own, in the thread pool: the path SQLite takes."""
-
-    def run() -> R:
-        with reads.db.session(write=False) as session:
-            return use_case(session)
-
-    return await run_sync(run)
 
 
 def get_dispute(session: Session, actor: Actor, dispute_id: uuid.UUID, limits: DisputeTimeLimits) -> DisputeRead:
@@ -158,7 +144,7 @@ async def read_page(
     """A list page: on PostgreSQL on the event loop (``core.loop_reads``), on SQLite
     ``list_disputes`` on a read session in the thread pool. Both answer alike."""
     if not reads.enabled:
-        return await _in_thread(reads, lambda session: list_disputes(session, actor, query, params, limits))
+        return await reads.on_session(lambda session: list_disputes(session, actor, query, params, limits))
     now = utcnow()
     known = query.filters.category is None or await loop_reads.category_exists(reads, query.filters.category)
     unit = await loop_reads.get_unit(reads, query.org_unit_id) if query.org_unit_id is not None else None
