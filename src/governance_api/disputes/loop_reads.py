@@ -20,12 +20,11 @@ from governance_api.disputes.repository import (
     LIST_OMITS,
     DisputeFilters,
     ListShape,
-    access_values,
+    access_row,
     list_filtered,
     list_shape,
 )
 from governance_api.disputes.visibility import Shape, visibility, visible_template
-from governance_api.models.base import utcnow
 from governance_api.models.disputes import Dispute, DisputeCategory, DisputeParty, TaskForceDepartment
 from governance_api.models.org import OrgUnit
 from governance_api.models.records import PersonalDataAccess
@@ -150,5 +149,4 @@ def _access() -> Insert:
 
 async def record_access(reads: LoopReads, actor: Actor, dispute_id: uuid.UUID, fields: str) -> None:
     """``repository.record_access`` written at once, in a transaction of its own."""
-    row = {"id": uuid.uuid4(), "at": utcnow(), **access_values(actor, dispute_id, fields)}
-    await reads.write(_access(), row)
+    await reads.write(_access(), access_row(actor, dispute_id, fields))
