@@ -17,10 +17,12 @@ from governance_api.core import errors
 from governance_api.core.actor import ActorCache
 from governance_api.core.loop_reads import LoopReads, prepare
 from governance_api.core.pagination import PageParams
-from governance_api.disputes import service
+from governance_api.disputes import loop_reads, service
 from governance_api.disputes.repository import DisputeFilters
 from governance_api.models.disputes import Dispute
+from governance_api.models.org import OrgUnit
 from governance_api.models.records import PersonalDataAccess
+from governance_api.roles import OrgKind
 from world import World
 
 
@@ -153,6 +155,36 @@ def test_an_unreachable_server_answers_unavailable(world: World) -> None:
 
     with pytest.raises(errors.Unavailable):
         asyncio.run(read())
+
+
+@pytest.mark.skipif(not PG_URL, reason="the loop path serves PostgreSQL only")
+def test_a_unit_s_place_is_read_once_and_a_missing_unit_every_time(world: World) -> None:
+    """A list filtered by unit needs its kind and path, which never change: a process reads them
+    once. A unit not found may be created next, so it is looked up again."""
+    fresh = uuid.uuid4()
+
+    async def place(unit_id: uuid.UUID, *, pool_open: bool = True) -> loop_reads.UnitPlace | None:
+        reads = LoopReads(world.settings, world.db)
+        if pool_open:
+            await reads.open()
+        try:
+            return await loop_reads.unit_place(reads, unit_id)
+        finally:
+            if pool_open:
+                await reads.close()
+
+    assert asyncio.run(place(fresh)) is None
+    street = world.add_unit("S_new", OrgKind.street, None)
+    community = world.add_unit("C_new", OrgKind.community, "S_new")
+    with world.db.session(write=False) as s:
+        unit = s.get(OrgUnit, community)
+        assert unit is not None
+        expected = loop_reads.UnitPlace(unit.id, unit.kind, unit.path)
+    assert str(street.hex) in expected.path
+    assert asyncio.run(place(community)) == expected
+    assert asyncio.run(place(community, pool_open=False)) == expected  # kept: no connection needed
+    with pytest.raises(AssertionError, match="no pool"):
+        asyncio.run(place(fresh, pool_open=False))  # a unit never found is asked for again
 
 
 def test_a_statement_the_loop_cannot_run_is_refused_at_first_use() -> None:

@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Insert, Select, bindparam, func, insert, inspect, literal_column, select
+from sqlalchemy import ColumnElement, Insert, Select, bindparam, case, func, insert, inspect, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -57,8 +57,12 @@ def _columns(model: type[Any] = Dispute, omit: Collection[str] = ()) -> list[Col
 
 
 def _departments() -> ColumnElement[Any]:
+    """The task force's departments. The effect that forms a task force sets its lead and its
+    departments together (``effects``), so a dispute without a lead skips the probe: on a list page,
+    most rows."""
     dep = TaskForceDepartment
-    return _json_list(dep.department_id, dep.department_path, order=dep.department_id).label("departments")
+    listed = _json_list(dep.department_id, dep.department_path, order=dep.department_id)
+    return case((Dispute.task_force_lead_id.is_(None), _EMPTY), else_=listed).label("departments")
 
 
 @lru_cache(maxsize=64)
@@ -123,14 +127,38 @@ async def list_page(
     return page, cursor
 
 
+class UnitPlace(NamedTuple):
+    """Where an org unit sits: what a list filter by unit needs of it (``service._unit_filter``)."""
+
+    id: uuid.UUID
+    kind: str
+    path: str
+
+
+# An org unit's kind and path never change once created (an update may rename or deactivate it, not
+# move it: ``org.schemas.OrgUnitUpdate``) and units are never deleted, so each process may keep the
+# places it has read: every process reads the same ones, and none can go stale. A unit not found is
+# not kept: it may be created next. Bounded all the same, for a city with more units than that.
+_PLACES: dict[uuid.UUID, UnitPlace] = {}
+_PLACES_KEPT = 4096
+
+
 @lru_cache(maxsize=1)
 def _unit() -> Select[Any]:
-    return select(*_columns(OrgUnit)).where(OrgUnit.id == bindparam("unit_id"))
+    place: list[Any] = [OrgUnit.id, OrgUnit.kind, OrgUnit.path]
+    return select(*place).where(OrgUnit.id == bindparam("unit_id"))
 
 
-async def get_unit(reads: LoopReads, unit_id: uuid.UUID) -> OrgUnit | None:
-    row = await reads.first(_unit(), {"unit_id": unit_id})
-    return None if row is None else detached(OrgUnit, row)
+async def unit_place(reads: LoopReads, unit_id: uuid.UUID) -> UnitPlace | None:
+    place = _PLACES.get(unit_id)
+    if place is None:
+        row = await reads.first(_unit(), {"unit_id": unit_id})
+        if row is None:
+            return None
+        if len(_PLACES) >= _PLACES_KEPT:
+            _PLACES.clear()
+        place = _PLACES[unit_id] = UnitPlace(**row)
+    return place
 
 
 @lru_cache(maxsize=1)

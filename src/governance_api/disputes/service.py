@@ -147,7 +147,7 @@ async def read_page(
         return await reads.on_session(lambda session: list_disputes(session, actor, query, params, limits))
     now = utcnow()
     known = query.filters.category is None or await loop_reads.category_exists(reads, query.filters.category)
-    unit = await loop_reads.get_unit(reads, query.org_unit_id) if query.org_unit_id is not None else None
+    unit = await loop_reads.unit_place(reads, query.org_unit_id) if query.org_unit_id is not None else None
     filters = _narrowed(query, known, unit)
     if filters is None:
         return Page(items=[], next_cursor=None)
@@ -171,7 +171,9 @@ def list_disputes(
     return Page(items=[views.list_item(d, parties[d.id], actor, limits, now) for d in rows], next_cursor=cursor)
 
 
-def _narrowed(query: ListQuery, category_known: bool, unit: OrgUnit | None) -> repo.DisputeFilters | None:
+def _narrowed(
+    query: ListQuery, category_known: bool, unit: OrgUnit | loop_reads.UnitPlace | None
+) -> repo.DisputeFilters | None:
     """The query's filters with its unit as the narrowest filter the indexes serve; None when the
     unit does not exist (an empty page). 422 for a category that does not exist."""
     if not category_known:
@@ -181,7 +183,7 @@ def _narrowed(query: ListQuery, category_known: bool, unit: OrgUnit | None) -> r
     return None if unit is None else dataclasses.replace(query.filters, **_unit_filter(unit))
 
 
-def _unit_filter(unit: OrgUnit) -> dict[str, Any]:
+def _unit_filter(unit: OrgUnit | loop_reads.UnitPlace) -> dict[str, Any]:
     """Disputes under ``unit``: a community's by its id, a grid's (a leaf) by its own, any other
     unit's by its subtree path."""
     if unit.kind == OrgKind.community:
