@@ -97,6 +97,16 @@ def test_holds_is_not_fooled_by_a_sibling_with_a_common_prefix() -> None:
     assert not actor.holds(Role.mediator, f"/{a.hex}ff/")
 
 
+def test_a_role_held_on_several_units_covers_each_subtree_and_nothing_else() -> None:
+    a, b, c = (uuid.uuid4() for _ in range(3))
+    grants = (Grant(Role.mediator, a, f"/{a.hex}/"), Grant(Role.legal_adviser, c, f"/{c.hex}/"))
+    actor = Actor(uuid.uuid4(), "u", "u", (*grants, Grant(Role.mediator, b, f"/{b.hex}/")))
+    assert actor.holds(Role.mediator, f"/{a.hex}/x/") and actor.holds(Role.mediator, f"/{b.hex}/")
+    assert not actor.holds(Role.mediator, f"/{c.hex}/")
+    assert actor.holds_any((Role.community_staff, Role.legal_adviser), f"/{c.hex}/y/")
+    assert not actor.holds_any((Role.community_staff, Role.judicial_officer), f"/{c.hex}/y/")
+
+
 def test_within_roles_and_paths_follow_the_grants(db: Database, world: World) -> None:
     world.add_user("multi", (Role.mediator, "C1"), (Role.community_staff, "C3"), (Role.resident, "C2"))
     actor = _actor(db, world, "multi")

@@ -31,10 +31,8 @@ def is_community_handler(actor: Actor, dispute: Dispute) -> bool:
 
 def is_street_handler(actor: Actor, dispute: Dispute) -> bool:
     """司法所 over the dispute, or a mediator whose grant is on the street itself (or wider)."""
-    street = street_path(dispute.scope_path)
-    if actor.holds(Role.judicial_officer, dispute.scope_path):
-        return True
-    return any(g.role is Role.mediator and street.startswith(g.path) for g in actor.grants)
+    path = dispute.scope_path
+    return actor.holds(Role.judicial_officer, path) or actor.holds(Role.mediator, street_path(path))
 
 
 def is_task_force_member(actor: Actor, dispute: Dispute) -> bool:
