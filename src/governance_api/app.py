@@ -54,13 +54,16 @@ def configure_logging(level: str) -> None:
     root.propagate = False
 
 
-# The domain routers, each straight onto the app under API_PREFIX.
+# The domain routers, each straight onto the app under API_PREFIX. A request is matched against the
+# routes in this order until one fits, and no two routers share a first path segment, so the order
+# only sets the cost: disputes, the busiest (every grid patrol and 12345 feed), come first instead of
+# after the 48 routes of auth, org, meta and decisions, which were 5 % of a dispute request's CPU.
 API_ROUTERS = (
+    disputes_router,
     auth_router,
     org_router,
     meta_router,
     decisions_router,
-    disputes_router,
     evaluations_router,
     buildings_router,
     bodies_router,
