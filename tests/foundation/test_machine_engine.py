@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from foundation.conftest import shared_fixtures
@@ -24,7 +25,7 @@ from foundation.widget import (
 from governance_api.core import errors
 from governance_api.core.actor import Actor
 from governance_api.core.machine import Action, AnyRole, StateMachine
-from governance_api.core.transitions import take_action, touch
+from governance_api.core.transitions import _appending, take_action, touch
 from governance_api.db import Database
 from governance_api.models.records import OutboxEvent, TransitionRecord
 from governance_api.roles import Role
@@ -42,9 +43,7 @@ def _new(db: Database, world: World, state: str = "draft", title: str = "路灯"
     return wid
 
 
-def _act(
-    db: Database, wid: uuid.UUID, who: Actor, code: str, body: Any = None, if_match: int | None = None
-) -> None:
+def _act(db: Database, wid: uuid.UUID, who: Actor, code: str, body: Any = None, if_match: int | None = None) -> None:
     """Take an action the way a service does (``as_a_service``)."""
     as_a_service(db, wid, lambda s, w: take_action(s, WIDGET, w, who, code, body, if_match))
 
@@ -364,3 +363,16 @@ def test_state_labels_are_shared_read_only() -> None:
     assert labels is WIDGET.state_labels and labels["approved"] == "已批准"
     with pytest.raises(TypeError):
         labels["approved"] = "x"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("events", [1, 2, 3])
+def test_the_statement_appending_a_step_s_rows_is_compiled_once(events: int) -> None:
+    """On PostgreSQL a step's history row and events go in as one statement; SQLAlchemy must be able
+    to cache its compiled form (a multi-row VALUES it cannot, and compiling per write cost more than
+    the insert saved), and it must insert every event."""
+    history = tuple(c.key for c in TransitionRecord.__table__.columns)
+    event = tuple(c.key for c in OutboxEvent.__table__.columns)
+    stmt = _appending(history, event, events)
+    assert stmt._generate_cache_key() is not None
+    sql = str(stmt.compile(dialect=postgresql.dialect()))
+    assert sql.count("INSERT INTO outbox_events") == events and sql.count("INSERT INTO transition_history") == 1
