@@ -9,7 +9,7 @@ from collections.abc import Collection, Sequence
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Insert, Select, bindparam, case, func, insert, inspect, literal_column, select
+from sqlalchemy import ColumnElement, Select, bindparam, case, func, inspect, literal_column, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -17,6 +17,7 @@ from governance_api.core.actor import Actor
 from governance_api.core.loop_reads import LoopReads, detached
 from governance_api.core.pagination import PageParams, cut_page, keyset_page, page_values
 from governance_api.disputes.repository import (
+    ACCESS_INSERT,
     LIST_OMITS,
     DisputeFilters,
     ListShape,
@@ -27,7 +28,6 @@ from governance_api.disputes.repository import (
 from governance_api.disputes.visibility import Shape, visibility, visible_template
 from governance_api.models.disputes import Dispute, DisputeCategory, DisputeParty, TaskForceDepartment
 from governance_api.models.org import OrgUnit
-from governance_api.models.records import PersonalDataAccess
 from governance_api.settings import DisputeTimeLimits
 
 _EMPTY: ColumnElement[Any] = literal_column("'[]'::json")
@@ -170,11 +170,6 @@ async def category_exists(reads: LoopReads, code: str) -> bool:
     return await reads.first(_category(), {"code": code}) is not None
 
 
-@lru_cache(maxsize=1)
-def _access() -> Insert:
-    return insert(PersonalDataAccess)
-
-
 async def record_access(reads: LoopReads, actor: Actor, dispute_id: uuid.UUID, fields: str) -> None:
     """``repository.record_access`` written at once, in a transaction of its own."""
-    await reads.write(_access(), access_row(actor, dispute_id, fields))
+    await reads.write(ACCESS_INSERT, access_row(actor, dispute_id, fields))

@@ -323,11 +323,16 @@ def add(session: Session, row: object) -> None:
     session.flush()
 
 
+# The audit row's insert, built once: ``record_access`` here and ``loop_reads.record_access`` on the
+# event loop bind an ``access_row`` to it.
+ACCESS_INSERT = insert(cast(Table, PersonalDataAccess.__table__))
+
+
 def record_access(session: Session, actor: Actor, dispute_id: uuid.UUID, fields: str) -> None:
     """Audit one unmasked read of parties' personal data (who, which dispute, which fields), in the
     caller's transaction: it commits with the rest of the request. A plain insert, as nothing reads
     the row back in the request."""
-    session.execute(insert(cast(Table, PersonalDataAccess.__table__)), access_row(actor, dispute_id, fields))
+    session.execute(ACCESS_INSERT, access_row(actor, dispute_id, fields))
 
 
 def access_row(actor: Actor, dispute_id: uuid.UUID, fields: str) -> dict[str, Any]:
