@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from foundation.conftest import shared_fixtures
@@ -25,7 +24,7 @@ from foundation.widget import (
 from governance_api.core import errors
 from governance_api.core.actor import Actor
 from governance_api.core.machine import Action, AnyRole, StateMachine
-from governance_api.core.transitions import _appending, take_action, touch
+from governance_api.core.transitions import take_action, touch
 from governance_api.db import Database
 from governance_api.models.records import OutboxEvent, TransitionRecord
 from governance_api.roles import Role
@@ -363,16 +362,3 @@ def test_state_labels_are_shared_read_only() -> None:
     assert labels is WIDGET.state_labels and labels["approved"] == "已批准"
     with pytest.raises(TypeError):
         labels["approved"] = "x"  # type: ignore[index]
-
-
-@pytest.mark.parametrize("events", [1, 2, 3])
-def test_the_statement_appending_a_step_s_rows_is_compiled_once(events: int) -> None:
-    """On PostgreSQL a step's history row and events go in as one statement; SQLAlchemy must be able
-    to cache its compiled form (a multi-row VALUES it cannot, and compiling per write cost more than
-    the insert saved), and it must insert every event."""
-    history = tuple(c.key for c in TransitionRecord.__table__.columns)
-    event = tuple(c.key for c in OutboxEvent.__table__.columns)
-    stmt = _appending(history, event, events)
-    assert stmt._generate_cache_key() is not None
-    sql = str(stmt.compile(dialect=postgresql.dialect()))
-    assert sql.count("INSERT INTO outbox_events") == events and sql.count("INSERT INTO transition_history") == 1

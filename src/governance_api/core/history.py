@@ -9,6 +9,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from governance_api.core import appends
 from governance_api.models.records import TransitionRecord
 
 
@@ -36,7 +37,9 @@ class HistoryEntry(BaseModel):
 
 
 def history_of(session: Session, machine_name: str, aggregate_id: uuid.UUID) -> list[TransitionRecord]:
-    """Every action taken on one aggregate, oldest first."""
+    """Every action taken on one aggregate, oldest first: a step taken earlier in the same
+    transaction included, its row still held for the commit (``core.appends``)."""
+    appends.write(session)
     stmt = select(TransitionRecord).where(
         TransitionRecord.aggregate_type == machine_name, TransitionRecord.aggregate_id == aggregate_id
     )

@@ -7,20 +7,19 @@ sub-record under the aggregate (404) → If-Match (412) → allowed in the curre
 ``transition_not_allowed``) → role (403) → body (422, the schema then the rules that depend on the
 record) → uniqueness (409 ``duplicate``) → guards (409 ``guard_failed``). Then the effect, the
 version bump (the flush) and — for transitions and activities kept in the history — the history
-row and the outbox events, written right after it in the same transaction, so they commit or roll
-back as one.
+row and the outbox events, held to the commit of the same transaction (``core.appends``), so they
+commit or roll back as one.
 """
 
 import datetime as dt
 import logging
 import uuid
-from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Insert, Table, bindparam, insert
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
-from governance_api.core import errors
+from governance_api.core import appends, errors
 from governance_api.core.actor import Actor
 from governance_api.core.bulk import Follower
 from governance_api.core.machine import Action, Activity, AggT, Item, StateMachine, Step, WriteContext, guard_codes
@@ -131,7 +130,7 @@ def do_activity(
     else:
         touch(session, aggregate)
         if ctx.events:  # what its effect emitted
-            session.execute(insert(_OUTBOX), _event_rows(machine, aggregate, ctx.events, ctx.now))
+            appends.append(session, _OUTBOX, _event_rows(machine, aggregate, ctx.events, ctx.now))
     return ctx, written
 
 
@@ -223,7 +222,8 @@ def _record(
     # does: a subscriber learns it without reading the record, and as it was then
     ctx.events.insert(0, (f"{machine.name}.{action}", {"from": from_state, "to": aggregate.state, **after}))
     session.flush()  # the aggregate's insert or compare-and-set, and whatever the effect wrote
-    _append(session, history, _event_rows(machine, aggregate, ctx.events, ctx.now))
+    appends.append(session, _HISTORY, [history])
+    appends.append(session, _OUTBOX, _event_rows(machine, aggregate, ctx.events, ctx.now))
     if aggregate.version != seq:
         raise RuntimeError(f"{machine.name} {aggregate.id}: version {aggregate.version}, history numbered {seq}")
 
@@ -243,33 +243,3 @@ def _event_rows(
         }
         for kind, payload in events
     ]
-
-
-def _append(session: Session, history: dict[str, Any], events: list[dict[str, Any]]) -> None:
-    """The history row and the outbox events of a step, as plain inserts: they are append-only and
-    nothing reads them back in the request, so the unit of work's bookkeeping buys nothing. On
-    PostgreSQL one statement writes both (the history insert as a data-modifying ``WITH``, which runs
-    to completion whether or not the outer insert reads it): one round trip instead of two or more."""
-    if session.get_bind().dialect.name != "postgresql":
-        session.execute(insert(_HISTORY), history)
-        session.execute(insert(_OUTBOX), events)
-        return
-    values = {f"h_{k}": v for k, v in history.items()}
-    for i, event in enumerate(events):
-        values |= {f"e{i}_{k}": v for k, v in event.items()}
-    session.execute(_appending(tuple(history), tuple(events[0]), len(events)), values)
-
-
-@lru_cache(maxsize=16)
-def _appending(history_keys: tuple[str, ...], event_keys: tuple[str, ...], events: int) -> Insert:
-    """``_append``'s statement for so many events, built once, with named binds (``h_<column>``,
-    ``e<i>_<column>``). Each row is a single-row insert of its own, the history row and any event
-    after the first in a ``WITH``: SQLAlchemy caches no multi-row ``VALUES``, and compiling one on
-    every write cost more than the insert saved."""
-
-    def row(table: Table, keys: tuple[str, ...], prefix: str) -> Insert:
-        return insert(table).values({k: bindparam(f"{prefix}{k}", type_=table.c[k].type) for k in keys})
-
-    before = [row(_HISTORY, history_keys, "h_").cte("history")]
-    before += [row(_OUTBOX, event_keys, f"e{i}_").cte(f"event_{i}") for i in range(1, events)]
-    return row(_OUTBOX, event_keys, "e0_").add_cte(*before)

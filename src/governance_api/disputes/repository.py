@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, defer, joinedload, lazyload, raiseload
 
+from governance_api.core import appends
 from governance_api.core.actor import Actor
 from governance_api.core.bulk import Follower, insert_rows
 from governance_api.core.pagination import BoundPage, keyset_page
@@ -323,16 +324,16 @@ def add(session: Session, row: object) -> None:
     session.flush()
 
 
-# The audit row's insert, built once: ``record_access`` here and ``loop_reads.record_access`` on the
-# event loop bind an ``access_row`` to it.
-ACCESS_INSERT = insert(cast(Table, PersonalDataAccess.__table__))
+_ACCESS = cast(Table, PersonalDataAccess.__table__)
+# The audit row's insert on the event loop (``loop_reads.record_access``), built once.
+ACCESS_INSERT = insert(_ACCESS)
 
 
 def record_access(session: Session, actor: Actor, dispute_id: uuid.UUID, fields: str) -> None:
     """Audit one unmasked read of parties' personal data (who, which dispute, which fields), in the
-    caller's transaction: it commits with the rest of the request. A plain insert, as nothing reads
-    the row back in the request."""
-    session.execute(ACCESS_INSERT, access_row(actor, dispute_id, fields))
+    caller's transaction: held to its commit (``core.appends``) and written with the step's history
+    and events, as nothing reads the row back in the request."""
+    appends.append(session, _ACCESS, [access_row(actor, dispute_id, fields)])
 
 
 def access_row(actor: Actor, dispute_id: uuid.UUID, fields: str) -> dict[str, Any]:
