@@ -9,12 +9,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Path, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from governance_api.core.actor import Actor
-from governance_api.core.deps import CurrentActor, WriteSession, get_settings
+from governance_api.core.deps import CurrentActor, WriteSession
 from governance_api.core.http import IfMatch, RawBody, set_etag
 from governance_api.core.machine import Action, StateMachine, Step, guard_codes
 from governance_api.core.openapi import body_ref
@@ -107,9 +107,6 @@ def add_activity_routes(
         )
 
 
-Settings_ = Annotated[Settings, Depends(get_settings)]
-
-
 @dataclass(frozen=True)
 class _Write:
     """What every generated route takes: the record's id, the caller, the write session, settings,
@@ -132,13 +129,14 @@ class _Write:
 
 async def _write(  # async: it only bundles, and a sync dependency would cost a thread hand-off
     item_id: uuid.UUID,
+    request: Request,
     response: Response,
     actor: CurrentActor,
     session: WriteSession,
-    settings: Settings_,
     expected: IfMatch,
     body: RawBody,
 ) -> _Write:
+    settings: Settings = request.app.state.settings  # as ``get_settings``, without a dependency's cost
     return _Write(item_id, response, actor, session, settings, expected, body)
 
 

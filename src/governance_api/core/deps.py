@@ -54,7 +54,8 @@ async def _close(session: Session, *, write: bool) -> None:
 # Each dependency closes its own session in ``finally``: an async generator nested with ``async for``
 # would not see the route's exception and would close only when garbage-collected (with SQLite's
 # write lock still held meanwhile).
-async def read_session(db: Annotated[Database, Depends(get_database)]) -> AsyncIterator[Session]:
+async def read_session(request: Request) -> AsyncIterator[Session]:
+    db: Database = request.app.state.db  # not a sub-dependency: each costs FastAPI more than this line
     session = db.session(write=False)
     try:
         yield session
@@ -62,10 +63,11 @@ async def read_session(db: Annotated[Database, Depends(get_database)]) -> AsyncI
         await _close(session, write=False)
 
 
-async def write_session(request: Request, db: Annotated[Database, Depends(get_database)]) -> AsyncIterator[Session]:
+async def write_session(request: Request) -> AsyncIterator[Session]:
     """A session whose transaction takes SQLite's write lock at BEGIN (no effect on PostgreSQL).
     Under an Idempotency-Key its commit also marks the key's reservation committed, in the same
     transaction (``core.idempotency.fence``): the request then never runs twice."""
+    db: Database = request.app.state.db
     session = db.session(write=True)
     lease = request.scope.get(LEASE_SCOPE_KEY)
     if lease is not None:
