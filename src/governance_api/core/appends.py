@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 _PENDING = "governance.appends"  # key in ``Session.info``: [(table, row, savepoint or None), …]
 FUSED_MAX = 8  # more rows than this (a bulk creation) go in as one executemany per table
+_Held = tuple[Table, dict[str, Any], SessionTransaction | None]  # a row, and the savepoint it was appended in
 
 
 def append(session: Session, table: Table, rows: Iterable[dict[str, Any]]) -> None:
@@ -31,7 +32,7 @@ def append(session: Session, table: Table, rows: Iterable[dict[str, Any]]) -> No
 
 def write(session: Session) -> None:
     """Write whatever is held, now, in the session's transaction."""
-    pending: list[tuple[Table, dict[str, Any], Any]] | None = session.info.pop(_PENDING, None)
+    pending: list[_Held] | None = session.info.pop(_PENDING, None)
     if not pending:
         return
     if session.get_bind().dialect.name == "postgresql" and len(pending) <= FUSED_MAX:
