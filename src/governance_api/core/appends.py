@@ -73,15 +73,12 @@ def _write_at_commit(session: Session) -> None:
 
 @event.listens_for(Session, "after_soft_rollback")
 def _drop_at_rollback(session: Session, previous_transaction: SessionTransaction) -> None:
+    # Only a savepoint's rollback is handled here: the outermost one ends in ``_forget_at_end``, and
+    # the inner transaction of a flush that failed leaves it to the savepoint or transaction around it
+    # (the caller may go on after a savepoint).
     pending = session.info.get(_PENDING)
-    if not pending:
-        return
-    if previous_transaction.nested:
+    if pending and previous_transaction.nested:
         session.info[_PENDING] = [p for p in pending if not _within(p[2], previous_transaction)]
-    elif previous_transaction.parent is None:
-        session.info.pop(_PENDING)
-    # else the inner transaction of a flush that failed: what is dropped is decided when the
-    # savepoint or the transaction around it rolls back (the caller may go on after a savepoint)
 
 
 @event.listens_for(Session, "after_transaction_end")
