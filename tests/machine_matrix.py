@@ -205,16 +205,18 @@ class Matrix:
         fingerprints. The requests go to the app in this thread's event loop
         (``httpx.ASGITransport``): the same ASGI app the ``TestClient`` drives, without its thread
         hop per message (about a third of the time per request). This loop does not run the app's
-        lifespan, so it opens the pool of the reads served on the event loop itself."""
+        lifespan, so it opens the pools of the reads and steps served on the event loop itself."""
         return asyncio.run(self._on_this_loop(record_id, self.probes(record_id)))
 
     async def _on_this_loop(self, record_id: str, probes: list[Probe]) -> Outcome:
-        reads = self.s.client.app.state.loop_reads  # type: ignore[attr-defined]
-        await reads.open()
+        state = self.s.client.app.state  # type: ignore[attr-defined]
+        await state.loop_reads.open()
+        await state.loop_writes.open()
         try:
             return await self._run(record_id, probes)
         finally:
-            await reads.close()
+            await state.loop_writes.close()
+            await state.loop_reads.close()
 
     async def _run(self, record_id: str, probes: list[Probe]) -> Outcome:
         out = Outcome()

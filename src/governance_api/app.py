@@ -17,6 +17,7 @@ from governance_api.core.actor import ActorCache
 from governance_api.core.http import refuse_nul
 from governance_api.core.idempotency import IdempotencyStore
 from governance_api.core.loop_reads import LoopReads
+from governance_api.core.loop_writes import LoopWrites
 from governance_api.core.middleware import (
     BodyLimitMiddleware,
     IdempotencyMiddleware,
@@ -86,13 +87,16 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *, 
     settings = settings or get_settings()
     database = db or Database(settings)
     loop_reads = LoopReads(settings, database)
+    loop_writes = LoopWrites(settings)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         if settle_heap:
             settle_heap_now()
-        await loop_reads.open()  # its pool belongs to this process's event loop
+        await loop_reads.open()  # their pools belong to this process's event loop
+        await loop_writes.open()
         yield
+        await loop_writes.close()
         await loop_reads.close()
         if db is None:
             database.dispose()
@@ -112,6 +116,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None, *, 
     app.state.settings = settings
     app.state.db = database
     app.state.loop_reads = loop_reads
+    app.state.loop_writes = loop_writes
     app.state.sign_in_limiter = SignInLimiter(
         database, settings.token_attempts_per_minute, settings.jwt_secret.get_secret_value().encode()
     )

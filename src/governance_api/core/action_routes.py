@@ -5,7 +5,7 @@ roles and guards in OpenAPI, declares its body by reference, and hands the servi
 
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -14,8 +14,9 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from governance_api.core.actor import Actor
-from governance_api.core.deps import CurrentActor, WriteSession
+from governance_api.core.deps import CurrentActor, StepWriteSession
 from governance_api.core.http import IfMatch, RawBody, set_etag
+from governance_api.core.loop_writes import StepSession
 from governance_api.core.machine import Action, StateMachine, Step, guard_codes
 from governance_api.core.openapi import body_ref
 from governance_api.core.problems import WRITE_PROBLEMS, responses
@@ -115,14 +116,17 @@ class _Write:
     item_id: uuid.UUID
     response: Response
     actor: Actor
-    session: Session
+    session: StepSession
     settings: Settings
     expected: int | None
     body: Any
 
-    def run(self, perform: Perform, code: str, sub_id: uuid.UUID | None = None) -> BaseModel:
-        cmd = Command(self.session, self.actor, self.settings, self.item_id, code, self.body, self.expected, sub_id)
-        result = perform(cmd)
+    async def run(self, perform: Perform, code: str, sub_id: uuid.UUID | None = None) -> BaseModel:
+        def step(session: Session) -> BaseModel:
+            cmd = Command(session, self.actor, self.settings, self.item_id, code, self.body, self.expected, sub_id)
+            return perform(cmd)
+
+        result = await self.session.run(step)
         _etag(self.response, result)
         return result
 
@@ -132,7 +136,7 @@ async def _write(  # async: it only bundles, and a sync dependency would cost a 
     request: Request,
     response: Response,
     actor: CurrentActor,
-    session: WriteSession,
+    session: StepWriteSession,
     expected: IfMatch,
     body: RawBody,
 ) -> _Write:
@@ -143,16 +147,17 @@ async def _write(  # async: it only bundles, and a sync dependency would cost a 
 Write = Annotated[_Write, Depends(_write)]
 
 
-def _endpoint(code: str, perform: Perform) -> Callable[..., BaseModel]:
-    def endpoint(write: Write) -> BaseModel:
-        return write.run(perform, code)
+# The endpoints are coroutines: the step itself runs where its session says (``StepSession.run``).
+def _endpoint(code: str, perform: Perform) -> Callable[..., Awaitable[BaseModel]]:
+    async def endpoint(write: Write) -> BaseModel:
+        return await write.run(perform, code)
 
     return endpoint
 
 
-def _item_endpoint(code: str, perform: Perform, name: str) -> Callable[..., BaseModel]:
-    def endpoint(write: Write, sub_id: Annotated[uuid.UUID, Path(alias=name)]) -> BaseModel:
-        return write.run(perform, code, sub_id)
+def _item_endpoint(code: str, perform: Perform, name: str) -> Callable[..., Awaitable[BaseModel]]:
+    async def endpoint(write: Write, sub_id: Annotated[uuid.UUID, Path(alias=name)]) -> BaseModel:
+        return await write.run(perform, code, sub_id)
 
     return endpoint
 

@@ -19,6 +19,7 @@ from governance_api.core.actor import Actor, ActorCache
 from governance_api.core.errors import Unauthorized
 from governance_api.core.idempotency import LEASE_SCOPE_KEY, fence
 from governance_api.core.loop_reads import LoopReads
+from governance_api.core.loop_writes import LoopWrites, StepSession
 from governance_api.db import Database
 from governance_api.settings import Settings
 from governance_api.tokens import InvalidToken, subject_of
@@ -78,6 +79,28 @@ async def write_session(request: Request) -> AsyncIterator[Session]:
         await _close(session, write=True)
 
 
+async def step_session(request: Request) -> AsyncIterator[StepSession]:
+    """The write session of a generated action or activity route (``core.action_routes``): on
+    PostgreSQL one that runs on the event loop (``core.loop_writes``), on SQLite ``write_session``'s.
+    The Idempotency-Key fence and the rollback at close are the same on both."""
+    writes: LoopWrites = request.app.state.loop_writes
+    if writes.enabled:
+        step = writes.session()
+    else:
+        db: Database = request.app.state.db
+        step = StepSession(db.session(write=True), None)
+    lease = request.scope.get(LEASE_SCOPE_KEY)
+    if lease is not None:
+        fence(step.session, lease)
+    try:
+        yield step
+    finally:
+        if step.on_loop is not None:
+            await step.on_loop.close()  # a rollback if the step did not commit, on the loop too
+        else:
+            await _close(step.session, write=True)
+
+
 async def current_actor(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
@@ -108,5 +131,6 @@ def _load(db: Database, cache: ActorCache, user_id: uuid.UUID) -> Actor | None:
 
 ReadSession = Annotated[Session, Depends(read_session)]
 WriteSession = Annotated[Session, Depends(write_session)]
+StepWriteSession = Annotated[StepSession, Depends(step_session)]
 CurrentActor = Annotated[Actor, Depends(current_actor)]
 Reads = Annotated[LoopReads, Depends(get_loop_reads)]
