@@ -48,6 +48,7 @@ class LoopWrites:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
+        self._engines: dict[asyncio.AbstractEventLoop, AsyncEngine] = {}
         self._sessions: dict[asyncio.AbstractEventLoop, async_sessionmaker[AsyncSession]] = {}
 
     @property
@@ -68,14 +69,16 @@ class LoopWrites:
             pool_recycle=1800,
             hide_parameters=True,
         )
+        loop = asyncio.get_running_loop()
+        self._engines[loop] = engine
         # As the sync write sessions (db.Database): what a step returns is read after its commit.
-        self._sessions[asyncio.get_running_loop()] = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        self._sessions[loop] = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 
     async def close(self) -> None:
-        sessions = self._sessions.pop(asyncio.get_running_loop(), None)
-        if sessions is not None:
-            engine = sessions.kw["bind"]
-            assert isinstance(engine, AsyncEngine)
+        loop = asyncio.get_running_loop()
+        self._sessions.pop(loop, None)
+        engine = self._engines.pop(loop, None)
+        if engine is not None:
             await engine.dispose()
 
     def session(self) -> StepSession:
