@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, column, select, table
 
 from conftest import PG_URL, make_settings
 from disputes.factories import Disputes
@@ -199,3 +199,55 @@ def test_values_a_statement_carries_are_bound_and_columns_processed() -> None:
     assert prepared.arguments({}) == {"state_1": "reported"}
     key, processor = prepared.columns[1]
     assert key == "created_at" and processor is not None
+
+
+@pytest.mark.skipif(not PG_URL, reason="the loop path serves PostgreSQL only")
+def test_a_unit_s_page_keeps_one_plan_and_a_street_s_page_is_planned_per_value(world: World, d: Disputes) -> None:
+    """PostgreSQL plans the first five executions of a prepared statement with their values; later
+    ones too while it judges that cheaper. A community's or a grid's page is put on its generic
+    plan; a street's keeps the server's default. One connection serves both, in turns."""
+    d.reported()
+    d.create("gw1", grid_id=str(world.units["G1"]))
+    with world.db.session(write=False) as s:
+        actor = ActorCache(0).load(s, world.users["jo"])
+    assert actor is not None
+    settings = make_settings(world.settings.database_url, db_pool_size=1)  # one connection: one session's plans
+    limits = settings.dispute_time_limits
+    pages = {name: service.ListQuery(DisputeFilters(), world.units[name]) for name in ("C1", "G1", "S1")}
+    plans = select(column("statement"), column("generic_plans"), column("custom_plans")).select_from(
+        table("pg_prepared_statements")
+    )
+
+    async def run() -> dict[str, tuple[int, int]]:
+        reads = LoopReads(settings, world.db)
+        await reads.open()
+        try:
+            for _ in range(8):  # psycopg prepares a statement at its sixth execution
+                for query in pages.values():
+                    await service.read_page(reads, actor, query, PageParams(50, None), limits)
+            rows = await reads.all(plans, {})
+        finally:
+            await reads.close()
+        return {
+            kind: (row["generic_plans"], row["custom_plans"]) for row in rows if (kind := _page_of(row["statement"]))
+        }
+
+    found = asyncio.run(run())
+    assert set(found) == {"C1", "G1", "S1"}, found
+    for unit in ("C1", "G1"):
+        generic, custom = found[unit]
+        assert generic > 0 and custom == 0, found
+    assert found["S1"][1] > 0, found
+
+
+def _page_of(sql: str) -> str | None:
+    """Which page a prepared statement is: its outer ``FROM disputes`` comes after the columns'
+    subqueries, and its unit filter after that."""
+    if "FROM disputes" not in sql:
+        return None
+    outer = sql[sql.index("FROM disputes") :]
+    if "disputes.community_id =" in outer:
+        return "C1"
+    if "disputes.org_unit_id =" in outer:
+        return "G1"
+    return "S1"

@@ -24,6 +24,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
+from weakref import WeakKeyDictionary
 
 import psycopg
 from anyio.to_thread import run_sync
@@ -108,6 +109,9 @@ class LoopReads:
         self.db = db
         self._settings = settings
         self._pools: dict[asyncio.AbstractEventLoop, AsyncConnectionPool] = {}
+        # The connections ``all`` last put on forced generic plans (``generic_plan``); any other is
+        # on the server's default.
+        self._generic: WeakKeyDictionary[psycopg.AsyncConnection[Any], bool] = WeakKeyDictionary()
 
     @property
     def enabled(self) -> bool:
@@ -159,12 +163,37 @@ class LoopReads:
             log.warning("database unavailable to a loop read: %s", type(exc).__name__)
             raise errors.Unavailable("the database is unavailable; retry shortly") from exc
 
-    async def all(self, stmt: Statement, values: Mapping[str, Any]) -> list[dict[str, Any]]:
+    async def all(
+        self, stmt: Statement, values: Mapping[str, Any], *, generic_plan: bool | None = None
+    ) -> list[dict[str, Any]]:
+        """``generic_plan`` (``_plan_mode``): True when the caller knows the statement's best plan is
+        the same for every value it binds, so PostgreSQL may plan it once per connection instead of
+        on every execution; False when a value can choose a better plan; None when either serves
+        (a lookup by key), which leaves the connection as it is."""
         prepared = prepare(stmt)
         async with self._connection() as conn:
+            await self._plan_mode(conn, generic_plan)
             cursor = await conn.execute(prepared.sql, prepared.arguments(values))
             rows = await cursor.fetchall()
         return [prepared.row(r) for r in rows]
+
+    async def _plan_mode(self, conn: psycopg.AsyncConnection[Any], generic: bool | None) -> None:
+        """Put ``conn`` on forced generic plans, or back on the default, when it is not there yet: a
+        round trip only when a connection changes mode.
+
+        Why: a prepared statement gets custom plans (planned anew with each execution's values)
+        for as long as PostgreSQL estimates them cheaper than its generic plan. For a list page the
+        scope clause's ``LIKE`` gets a poor estimate without its value, so the server kept planning
+        a community's page on every request: 0.32 ms of planning for 0.65 ms of execution
+        (bench/RESULTS.md, 2026-12-02). The default stays for every other statement: with skewed
+        data (a rare state over a whole street) the value can choose a better index. The mode is
+        a connection's setting, so each statement that cares states the one it needs; a mode this
+        map misremembers (a connection reset behind its back) costs a plan, never an answer."""
+        if generic is None or self._generic.get(conn, False) is generic:
+            return
+        mode = "SET plan_cache_mode = force_generic_plan" if generic else "RESET plan_cache_mode"
+        await conn.execute(mode, prepare=False)
+        self._generic[conn] = generic
 
     async def first(self, stmt: Statement, values: Mapping[str, Any]) -> dict[str, Any] | None:
         rows = await self.all(stmt, values)

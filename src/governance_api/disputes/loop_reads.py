@@ -119,7 +119,12 @@ async def list_page(
     """One page of the disputes the caller may see, each with its parties, and the next cursor."""
     shape, binds = list_shape(actor, filters, now, limits, terminal)
     after, values = page_values(binds, params)
-    rows, cursor = cut_page(await reads.all(_page(shape, after), values), params, lambda r: (r["created_at"], r["id"]))
+    # A community's or a grid's page is read through an index that starts with its unit (a
+    # community's in list order) and holds no more rows than that unit has: one plan serves every
+    # value. A street's page (a path prefix) and an unfiltered one keep plans per value.
+    generic = shape.unit in ("community_id", "org_unit_id")
+    found = await reads.all(_page(shape, after), values, generic_plan=generic)
+    rows, cursor = cut_page(found, params, lambda r: (r["created_at"], r["id"]))
     page: list[tuple[Dispute, Sequence[PartyRow]]] = []
     for row in rows:
         parties = [PartyRow(*p) for p in row.pop("parties")]
