@@ -64,15 +64,21 @@ async def read_session(request: Request) -> AsyncIterator[Session]:
         await _close(session, write=False)
 
 
+def _fenced(request: Request, session: Session) -> Session:
+    """``session``, its commit tied to the request's Idempotency-Key reservation when it has one
+    (``core.idempotency.fence``): every write session of a request goes through here."""
+    lease = request.scope.get(LEASE_SCOPE_KEY)
+    if lease is not None:
+        fence(session, lease)
+    return session
+
+
 async def write_session(request: Request) -> AsyncIterator[Session]:
     """A session whose transaction takes SQLite's write lock at BEGIN (no effect on PostgreSQL).
     Under an Idempotency-Key its commit also marks the key's reservation committed, in the same
     transaction (``core.idempotency.fence``): the request then never runs twice."""
     db: Database = request.app.state.db
-    session = db.session(write=True)
-    lease = request.scope.get(LEASE_SCOPE_KEY)
-    if lease is not None:
-        fence(session, lease)
+    session = _fenced(request, db.session(write=True))
     try:
         yield session
     finally:
@@ -89,9 +95,7 @@ async def step_session(request: Request) -> AsyncIterator[StepSession]:
     else:
         db: Database = request.app.state.db
         step = StepSession(db.session(write=True), None)
-    lease = request.scope.get(LEASE_SCOPE_KEY)
-    if lease is not None:
-        fence(step.session, lease)
+    _fenced(request, step.session)
     try:
         yield step
     finally:

@@ -20,7 +20,7 @@ import asyncio
 from collections.abc import Callable
 from typing import TypeVar
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -49,7 +49,6 @@ class LoopWrites:
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
         self._engines: dict[asyncio.AbstractEventLoop, AsyncEngine] = {}
-        self._sessions: dict[asyncio.AbstractEventLoop, async_sessionmaker[AsyncSession]] = {}
 
     @property
     def enabled(self) -> bool:
@@ -69,20 +68,16 @@ class LoopWrites:
             pool_recycle=1800,
             hide_parameters=True,
         )
-        loop = asyncio.get_running_loop()
-        self._engines[loop] = engine
-        # As the sync write sessions (db.Database): what a step returns is read after its commit.
-        self._sessions[loop] = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        self._engines[asyncio.get_running_loop()] = engine
 
     async def close(self) -> None:
-        loop = asyncio.get_running_loop()
-        self._sessions.pop(loop, None)
-        engine = self._engines.pop(loop, None)
+        engine = self._engines.pop(asyncio.get_running_loop(), None)
         if engine is not None:
             await engine.dispose()
 
     def session(self) -> StepSession:
-        sessions = self._sessions.get(asyncio.get_running_loop())
-        assert sessions is not None, "loop writes: no engine opened on this event loop (the app's lifespan opens it)"
-        on_loop = sessions()
+        engine = self._engines.get(asyncio.get_running_loop())
+        assert engine is not None, "loop writes: no engine opened on this event loop (the app's lifespan opens it)"
+        # As the sync write sessions (db.Database): what a step returns is read after its commit.
+        on_loop = AsyncSession(engine, expire_on_commit=False, autoflush=False)
         return StepSession(on_loop.sync_session, on_loop)
